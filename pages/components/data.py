@@ -1,0 +1,57 @@
+"""The app's one database connection and cached metric results.
+
+One read-write connection per server process, opened lazily; every query runs on its
+own cursor so concurrent sessions never share a transaction. Results are cached per
+(database, data version, metric, parameters): every write bumps the data version, so
+an edit shows up on every page and in every session at once.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import streamlit as st
+
+from pipeline import db, demo, metrics
+
+
+@st.cache_resource(show_spinner="Opening the database…")
+def connection(path: str) -> duckdb.DuckDBPyConnection:
+    refreshed = demo.ensure_current(path, date.today())
+    if refreshed:
+        st.toast(refreshed)
+    return db.connect(path)
+
+
+def database_path() -> str:
+    return str(db.database_path())
+
+
+def cursor() -> duckdb.DuckDBPyConnection:
+    """A fresh cursor on the shared connection; shows a one-line error and stops the
+    page when the database cannot be opened."""
+    try:
+        return connection(database_path()).cursor()
+    except db.DatabaseError as exc:
+        st.error(str(exc), icon="⚠️")
+        st.stop()
+
+
+def data_version() -> int:
+    return db.data_version(cursor())
+
+
+def run(metric: str, **params):
+    """The result of ``pipeline.metrics.<metric>(con, **params)``, cached until the next
+    write to the database."""
+    return _cached(database_path(), data_version(), metric, tuple(sorted(params.items())))
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def _cached(path: str, version: int, metric: str, params: tuple):
+    return getattr(metrics, metric)(cursor(), **dict(params))
+
+
+def setting(key: str, default: str) -> str:
+    return db.get_setting(cursor(), key, default) or default

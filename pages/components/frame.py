@@ -1,0 +1,49 @@
+"""The frame: page setup, navigation and shared filters, run around every page.
+
+Streamlit treats an app with a `pages/` folder in its legacy multipage mode until the
+first call to st.navigation. So in the first session after a server start, a deep link
+such as /overview runs pages/overview.py directly, without this frame. `ensure()`
+catches that run, calls st.navigation (which ends legacy mode for the whole server)
+and switches to the page it resolved, so the same URL then goes through the frame like any other.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pages.components import data, filters
+
+
+def pages() -> list:
+    """Every page of the app, in navigation order. A page is listed only once it works.
+
+    The default page is served at the root URL (its own url_path is only reserved), so
+    Overview also gets a hidden alias at /overview for links and bookmarks that name it.
+    Each page's url_path is its file name, which is also what Streamlit's legacy mode
+    resolves a deep link to.
+    """
+    return [
+        st.Page(
+            "pages/overview.py",
+            title="Overview",
+            icon=":material/dashboard:",
+            url_path="home",
+            default=True,
+        ),
+        st.Page("pages/overview.py", title="Overview", url_path="overview", visibility="hidden"),
+    ]
+
+
+def run() -> None:
+    st.set_page_config(page_title="Sales pipeline", page_icon=":material/insights:", layout="wide")
+    page = st.navigation(pages())
+    data.cursor()  # fails early, with a one-line message, if the database cannot be opened
+    st.session_state["filters"] = filters.sidebar()
+    page.run()
+
+
+def ensure() -> None:
+    """Called by pages: reroute a run that bypassed the frame (see the module docstring)."""
+    if "filters" not in st.session_state:
+        intended = st.navigation(pages(), position="hidden")
+        st.switch_page(intended, query_params=st.query_params.to_dict())

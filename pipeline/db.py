@@ -1,0 +1,173 @@
+"""Open, create and migrate the database: the one module that knows the engine.
+
+A database file records its schema version in the ``meta`` table. Opening an older
+file applies the missing migrations (``migrations/NNNN_*.sql``) in one transaction;
+a newer file is refused, since this code cannot know what it means.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+
+DEFAULT_PATH = Path("data") / "sales.duckdb"
+ENV_VAR = "SALES_DB"
+_MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+
+class DatabaseError(Exception):
+    """A database problem explained in one line, fit to show a user as it is."""
+
+
+def database_path() -> Path:
+    """The database file to use: ``$SALES_DB``, else ``data/sales.duckdb``."""
+    return Path(os.environ.get(ENV_VAR) or DEFAULT_PATH)
+
+
+def migrations() -> list[tuple[int, str]]:
+    """All migrations as (version, sql), in order."""
+    found = []
+    for entry in resources.files("pipeline.migrations").iterdir():
+        match = _MIGRATION_NAME.match(entry.name)
+        if match:
+            found.append((int(match.group(1)), entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+def latest_version() -> int:
+    return migrations()[-1][0]
+
+
+def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open (creating if needed) and migrate the database at ``path``.
+
+    Every failure a user can cause (a locked file, a file that is not a database, a
+    database from a newer version) raises DatabaseError with a one-line reason.
+    """
+    path = Path(path)
+    if read_only and not path.exists():
+        raise DatabaseError(f"No database at {path}.")
+    if path.parent and not path.parent.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.Error as exc:
+        raise DatabaseError(explain_open_error(path, exc)) from None
+    try:
+        if not read_only:
+            migrate(con)
+        check_version(con, path)
+    except DatabaseError:
+        con.close()
+        raise
+    return con
+
+
+def explain_open_error(path: Path, exc: duckdb.Error) -> str:
+    message = str(exc)
+    if "lock" in message.lower():
+        holder = re.search(r"PID (\d+)", message)
+        who = f" (process {holder.group(1)})" if holder else ""
+        return (
+            f"The database {path} is in use by another program{who}. "
+            "Stop it (for example the running dashboard) and try again."
+        )
+    if "not a valid DuckDB database" in message or "database file" in message.lower():
+        return f"{path} is not a database this dashboard can read: {first_line(message)}"
+    return f"Cannot open {path}: {first_line(message)}"
+
+
+def first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else text
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The schema version recorded in the file; 0 for a new, empty database."""
+    has_meta = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
+    ).fetchone()[0]
+    if not has_meta:
+        return 0
+    row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def check_version(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    found, known = schema_version(con), latest_version()
+    if found > known:
+        raise DatabaseError(
+            f"{path} was written by a newer version of this dashboard (schema {found}, "
+            f"this version knows up to {known}). Upgrade the dashboard to open it."
+        )
+    if found == 0:
+        raise DatabaseError(f"{path} has no dashboard schema; open it read-write once.")
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> int:
+    """Apply every migration newer than the file's version, all in one transaction."""
+    current = schema_version(con)
+    pending = [(v, sql) for v, sql in migrations() if v > current]
+    if not pending:
+        return current
+    if current == 0 and user_tables(con):
+        raise DatabaseError(
+            "This DuckDB file holds other tables and no dashboard schema; "
+            "choose an empty or dashboard database."
+        )
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(
+            "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)"
+        )
+        for version, sql in pending:
+            con.execute(sql)
+            set_meta(con, "schema_version", str(version))
+        con.execute("INSERT OR IGNORE INTO meta VALUES ('data_version', '0')")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return pending[-1][0]
+
+
+def user_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    rows = con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+    ).fetchall()
+    return [name for (name,) in rows]
+
+
+def set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
+    con.execute("INSERT OR REPLACE INTO meta VALUES ($key, $value)", {"key": key, "value": value})
+
+
+def get_meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
+    row = con.execute("SELECT value FROM meta WHERE key = $key", {"key": key}).fetchone()
+    return row[0] if row else None
+
+
+def data_version(con: duckdb.DuckDBPyConnection) -> int:
+    """A counter every write bumps; cached query results are keyed by it."""
+    return int(get_meta(con, "data_version") or 0)
+
+
+def bump_data_version(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(
+        "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) "
+        "WHERE key = 'data_version'"
+    )
+
+
+def get_setting(con: duckdb.DuckDBPyConnection, key: str, default: str | None = None) -> str | None:
+    row = con.execute("SELECT value FROM settings WHERE key = $key", {"key": key}).fetchone()
+    return row[0] if row else default
+
+
+def set_setting(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
+    con.execute(
+        "INSERT OR REPLACE INTO settings VALUES ($key, $value)", {"key": key, "value": value}
+    )

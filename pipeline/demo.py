@@ -1,0 +1,760 @@
+"""A deterministic, realistic demo database, anchored to an as-of date (default today).
+
+The same seed and as-of date always give the same database. Everything is vectorised
+with NumPy so that the benchmark scale (1M deals, ~10M activities) builds in minutes.
+
+The simulation: each deal starts in Prospecting or Qualification, advances stage by
+stage with falling odds, and is won or lost at the end of a cycle whose length depends
+on its segment. Every stage move is a history version; some moves also change the
+amount, push the close date out or (rarely) pull it in. Events after the as-of date
+have not happened yet, so those deals are still open. Some deals are neglected: they
+stall in a stage with no recent activity, and their close dates go stale.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from pipeline import db, history, periods
+
+DAY = np.timedelta64(1, "D")
+SECOND = np.timedelta64(1, "s")
+
+# (position, name, probability, forecast category, entry criteria, exit checklist)
+DEFAULT_STAGES = [
+    (
+        1,
+        "Prospecting",
+        0.05,
+        "Pipeline",
+        "A named contact at a target account",
+        "Pain confirmed; meeting booked",
+    ),
+    (
+        2,
+        "Qualification",
+        0.10,
+        "Pipeline",
+        "First meeting held",
+        "Budget, authority, need and timeline known (BANT)",
+    ),
+    (
+        3,
+        "Discovery",
+        0.20,
+        "Pipeline",
+        "Qualified: BANT complete",
+        "Success criteria and decision process written down",
+    ),
+    (
+        4,
+        "Demo",
+        0.40,
+        "Best Case",
+        "Success criteria agreed",
+        "Demo delivered to the decision maker; technical fit confirmed",
+    ),
+    (
+        5,
+        "Proposal",
+        0.60,
+        "Best Case",
+        "Technical fit confirmed",
+        "Proposal sent; pricing reviewed with the economic buyer",
+    ),
+    (
+        6,
+        "Negotiation",
+        0.80,
+        "Commit",
+        "Verbal yes from the economic buyer",
+        "Contract terms agreed; signature date set",
+    ),
+    (7, "Closed Won", 1.00, "Closed", "Signed contract", ""),
+    (8, "Closed Lost", 0.00, "Omitted", "Deal lost or abandoned", ""),
+]
+OPEN_STAGES = 6
+WON_STAGE, LOST_STAGE = 7, 8
+
+SEGMENTS = ["Enterprise", "Mid-Market", "SMB"]
+SEGMENT_SHARE = [0.15, 0.35, 0.50]
+MEDIAN_AMOUNT = np.array([60_000.0, 18_000.0, 4_500.0])
+MEDIAN_CYCLE_DAYS = np.array([110.0, 60.0, 30.0])
+ACTIVITIES_PER_DEAL = np.array([16.0, 11.0, 7.0])
+TEAM_SEGMENTS = [0, 1, 1, 2]  # team i sells to accounts of segment TEAM_SEGMENTS[i % 4]
+TEAM_NAMES = ["Enterprise", "Mid-Market East", "Mid-Market West", "SMB"]
+# Chance to advance from stage i (1-based position i) to the next one.
+ADVANCE = np.array([0.80, 0.80, 0.85, 0.85, 0.88])
+WIN_FROM_NEGOTIATION = 0.72
+
+FIRST = "Ada Ben Cara Dev Eli Fay Gus Hana Ivo Jade Kai Lena Milo Nia Omar Pia Quin Rosa Sami "
+FIRST += "Tara Uma Vik Wren Xena Yuri Zoe Alba Bram Cleo Dario Edda Finn Gia Hugo Iris Jonas"
+LAST = "Alder Brooks Castillo Dubois Eriksen Fischer Garcia Haddad Ito Jensen Kowalski Larsen "
+LAST += "Moreau Nakamura Okafor Petrov Quinn Rossi Silva Tanaka Usman Varga Weber Xu Yilmaz Zhou"
+ACCOUNT_WORDS = "Acme Birch Cobalt Delta Ember Fjord Granite Harbor Indigo Juniper Kestrel "
+ACCOUNT_WORDS += "Lumen Maple Nimbus Onyx Pioneer Quartz Redwood Summit Tidal Umber Vertex "
+ACCOUNT_WORDS += "Willow Xenon Yarrow Zephyr Atlas Beacon Crescent Dune"
+ACCOUNT_KINDS = "Systems Labs Logistics Health Foods Energy Robotics Finance Media Retail "
+ACCOUNT_KINDS += "Motors Pharma Telecom Analytics Foundry Capital"
+INDUSTRIES = [
+    "Software",
+    "Manufacturing",
+    "Healthcare",
+    "Retail",
+    "Finance",
+    "Logistics",
+    "Energy",
+    "Media",
+    "Education",
+    "Public sector",
+]
+SOURCES = ["Inbound", "Outbound", "Partner", "Event", "Referral"]
+SOURCE_SHARE = [0.35, 0.30, 0.15, 0.10, 0.10]
+DEAL_TYPES = ["new", "expansion", "renewal"]
+DEAL_TYPE_SHARE = [0.65, 0.22, 0.13]
+PRODUCTS = [
+    "platform",
+    "analytics add-on",
+    "seats",
+    "support plan",
+    "pilot",
+    "rollout",
+    "integration",
+    "licences",
+]
+LOST_REASONS = [
+    "Price",
+    "Chose a competitor",
+    "No budget",
+    "No decision",
+    "Timing",
+    "Lost the champion",
+    "Product gap",
+]
+NEXT_STEPS = [
+    "Send revised proposal",
+    "Book demo with IT",
+    "Call the economic buyer",
+    "Security review",
+    "Pricing call",
+    "Reference call",
+    "Draft contract",
+    "Follow up on trial",
+    "Workshop with stakeholders",
+    "Legal review",
+]
+OBSTACLES = [
+    "Budget freeze until next quarter",
+    "Competing with an incumbent",
+    "Champion changing roles",
+    "Procurement backlog",
+    "Security questionnaire",
+    None,
+    None,
+    None,
+]
+ACTIVITY_KINDS = ["call", "email", "meeting", "demo", "note", "task"]
+ACTIVITY_SHARE = [0.30, 0.34, 0.12, 0.06, 0.08, 0.10]
+OUTCOMES = {
+    "call": (["connected", "no answer", "left voicemail"], [0.45, 0.35, 0.20]),
+    "email": (["sent", "replied"], [0.70, 0.30]),
+    "meeting": (["held", "no-show", "rescheduled"], [0.82, 0.08, 0.10]),
+    "demo": (["held", "no-show"], [0.88, 0.12]),
+    "note": ([None], [1.0]),
+    "task": (["done"], [1.0]),
+}
+MONTH_IN_QUARTER_WEIGHT = np.array([0.85, 0.95, 1.20])
+
+
+@dataclass(frozen=True)
+class DemoSpec:
+    deals: int = 6000
+    seed: int = 7
+    as_of: date = field(default_factory=date.today)
+
+    @property
+    def reps(self) -> int:
+        return max(24, round(self.deals / 250 / 4) * 4)
+
+    @property
+    def teams(self) -> int:
+        return self.reps // 6
+
+    @property
+    def accounts(self) -> int:
+        return max(400, self.deals // 8)
+
+    @property
+    def start(self) -> date:
+        """Three fiscal years: the as-of date's and the two before it."""
+        return periods.add_months(periods.fiscal_year_start(self.as_of), -24)
+
+
+def generate(spec: DemoSpec) -> dict[str, pd.DataFrame]:
+    """All tables of a demo database, as DataFrames keyed by table name."""
+    rng = np.random.default_rng(spec.seed)
+    org = make_org(spec, rng)
+    accounts = make_accounts(spec, rng)
+    deals = simulate_deals(spec, rng, org, accounts)
+    versions, current = deal_versions(spec, rng, deals)
+    activities = make_activities(spec, rng, deals, current)
+    quotas = make_quotas(spec, org, deals)
+    calls = make_forecast_calls(spec, rng, org, deals)
+    accounts["is_customer"] = np.isin(accounts["id"], deals["account_id"][deals["won_at"].notna()])
+    return {
+        "teams": org["teams"],
+        "users": org["users"],
+        "accounts": accounts,
+        "deal_history": versions,
+        "activities": activities,
+        "quotas": quotas,
+        "forecast_calls": calls,
+    }
+
+
+def person_names(count: int, offset: int) -> list[str]:
+    first, last = FIRST.split(), LAST.split()
+    names = []
+    for i in range(offset, offset + count):
+        name = f"{first[i % len(first)]} {last[(i // len(first) + i) % len(last)]}"
+        if i >= len(first) * len(last):
+            name += f" {i // (len(first) * len(last)) + 1}"
+        names.append(name)
+    return names
+
+
+def email_for(name: str) -> str:
+    return name.lower().replace(" ", ".") + "@demo.example"
+
+
+def make_org(spec: DemoSpec, rng: np.random.Generator) -> dict:
+    n_teams = spec.teams
+    team_names = [TEAM_NAMES[i % 4] + ("" if i < 4 else f" {i // 4 + 1}") for i in range(n_teams)]
+    names = person_names(2 + n_teams + spec.reps, 0)
+    users = [
+        (1, names[0], "executive", None, None),
+        (2, names[1], "admin", None, None),
+    ]
+    managers = list(range(3, 3 + n_teams))
+    for team, manager_id in enumerate(managers, start=1):
+        users.append((manager_id, names[manager_id - 1], "manager", team, 1))
+    rep_ids = np.arange(3 + n_teams, 3 + n_teams + spec.reps)
+    rep_team = np.arange(spec.reps) % n_teams + 1
+    for rep_id, team in zip(rep_ids, rep_team, strict=True):
+        users.append((int(rep_id), names[rep_id - 1], "rep", int(team), managers[team - 1]))
+    frame = pd.DataFrame(users, columns=["id", "name", "role", "team_id", "manager_id"])
+    frame["email"] = frame["name"].map(email_for)
+    frame["team_id"] = frame["team_id"].astype("Int64")
+    frame["manager_id"] = frame["manager_id"].astype("Int64")
+    teams = pd.DataFrame(
+        {"id": np.arange(1, n_teams + 1), "name": team_names, "manager_id": managers}
+    )
+    skill = np.clip(rng.normal(1.0, 0.18, spec.reps), 0.55, 1.45)
+    return {
+        "teams": teams,
+        "users": frame,
+        "rep_ids": rep_ids,
+        "rep_team": rep_team,
+        "rep_skill": skill,
+        "team_segment": np.array([TEAM_SEGMENTS[i % 4] for i in range(n_teams)]),
+    }
+
+
+def make_accounts(spec: DemoSpec, rng: np.random.Generator) -> pd.DataFrame:
+    words, kinds = ACCOUNT_WORDS.split(), ACCOUNT_KINDS.split()
+    n = spec.accounts
+    index = np.arange(n)
+    names = [
+        f"{words[i % len(words)]} {kinds[(i // len(words)) % len(kinds)]}"
+        + ("" if i < len(words) * len(kinds) else f" {i // (len(words) * len(kinds)) + 1}")
+        for i in index
+    ]
+    return pd.DataFrame(
+        {
+            "id": index + 1,
+            "name": names,
+            "segment_index": rng.choice(3, n, p=SEGMENT_SHARE),
+            "industry": rng.choice(INDUSTRIES, n),
+        }
+    ).assign(segment=lambda f: np.array(SEGMENTS)[f["segment_index"]])
+
+
+def simulate_deals(
+    spec: DemoSpec, rng: np.random.Generator, org: dict, accounts: pd.DataFrame
+) -> pd.DataFrame:
+    """Each deal's fixed facts and its full, untruncated path (some of it in the future)."""
+    n = spec.deals
+    start = np.datetime64(spec.start, "s")
+    span_days = (spec.as_of - spec.start).days + 1
+    # Pipeline creation grows over time: density rises linearly by about 60% over the span.
+    u = rng.random(n)
+    growth = 0.6
+    created_day = span_days * (np.sqrt(1 + growth * (2 + growth) * u) - 1) / growth
+    created_day = np.floor(np.minimum(created_day, span_days - 1e-9))
+    created = start + (created_day * DAY).astype("timedelta64[s]")
+    created += rng.integers(8 * 3600, 18 * 3600, n) * SECOND
+
+    rep_index = rng.integers(0, spec.reps, n)
+    team_index = org["rep_team"][rep_index] - 1
+    segment = org["team_segment"][team_index]
+    # Each rep sells mostly to accounts of the team's segment.
+    account_id = np.empty(n, dtype=np.int64)
+    for seg in range(3):
+        pool = accounts["id"].to_numpy()[accounts["segment_index"].to_numpy() == seg]
+        mask = segment == seg
+        account_id[mask] = rng.choice(pool, mask.sum())
+    skill = org["rep_skill"][rep_index]
+
+    amount = MEDIAN_AMOUNT[segment] * np.exp(rng.normal(0, 0.65, n)) * np.sqrt(skill)
+    amount = np.where(rng.random(n) < 0.8, np.round(amount, -2), np.round(amount, 2))
+    amount = np.maximum(amount, 500.0)
+    cycle = MEDIAN_CYCLE_DAYS[segment] * np.exp(rng.normal(0, 0.45, n))
+    neglected = rng.random(n) < 0.10
+    cycle = np.where(neglected, cycle * rng.uniform(2.5, 5.0, n), cycle)
+
+    source = rng.choice(len(SOURCES), n, p=SOURCE_SHARE)
+    first_stage = np.where((source == 0) & (rng.random(n) < 0.5), 2, 1)
+    deal_type = rng.choice(3, n, p=DEAL_TYPE_SHARE)
+    # How far the deal gets: advance stage by stage while the odds hold.
+    reached = first_stage.copy()
+    lift = np.where(deal_type == 2, 1.12, 1.0) * skill**0.5
+    for position in range(1, OPEN_STAGES):
+        can = reached == position
+        advance = rng.random(n) < np.clip(ADVANCE[position - 1] * lift, 0, 0.97)
+        reached = np.where(can & advance, position + 1, reached)
+    won = (reached == OPEN_STAGES) & (rng.random(n) < np.clip(WIN_FROM_NEGOTIATION * lift, 0, 0.95))
+    # A lost deal dies part way through its planned cycle.
+    lifetime = np.where(won, cycle, cycle * rng.uniform(0.35, 1.0, n))
+    end = created + (lifetime * 86400).astype("timedelta64[s]")
+    end = quarter_end_push(end, won, rng)
+    return pd.DataFrame(
+        {
+            "id": np.arange(1, n + 1),
+            "owner_id": org["rep_ids"][rep_index],
+            "rep_index": rep_index,
+            "team_index": team_index,
+            "segment": segment,
+            "account_id": account_id,
+            "amount": amount,
+            "created_at": created,
+            "cycle_days": cycle,
+            "first_stage": first_stage,
+            "reached": reached,
+            "won_flag": won,
+            "end_at": end,
+            "neglected": neglected,
+            "source": np.array(SOURCES)[source],
+            "deal_type": np.array(DEAL_TYPES)[deal_type],
+        }
+    ).assign(won_at=lambda f: f["end_at"].where(f["won_flag"]))
+
+
+def quarter_end_push(end: np.ndarray, won: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Quarter-end seasonality: a third of the wins early in a quarter slip to its last weeks."""
+    months = end.astype("datetime64[M]")
+    month_in_quarter = months.astype(int) % 3
+    quarter_end = (months - month_in_quarter + 3).astype("datetime64[s]")
+    move = won & (month_in_quarter < 2) & (rng.random(len(end)) < 0.35)
+    target = quarter_end - (rng.integers(1, 15, len(end)) * DAY).astype("timedelta64[s]")
+    target += rng.integers(9 * 3600, 17 * 3600, len(end)) * SECOND
+    return np.where(move & (target > end), target, end)
+
+
+def deal_versions(
+    spec: DemoSpec, rng: np.random.Generator, deals: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every history version up to the as-of date, and each deal's latest state."""
+    n = len(deals)
+    as_of_end = np.datetime64(db_end_of_day(spec.as_of), "s")
+    created = deals["created_at"].to_numpy()
+    end = deals["end_at"].to_numpy()
+    first, reached = deals["first_stage"].to_numpy(), deals["reached"].to_numpy()
+    steps = reached - first  # stage moves after creation
+    # Stage moves fall at random points of the lifetime, in order; the close comes last.
+    max_steps = OPEN_STAGES - 1
+    cuts = np.sort(rng.random((n, max_steps)), axis=1)
+    lifetime = (end - created).astype("timedelta64[s]").astype(np.int64)
+    move_at = created[:, None] + (cuts * lifetime[:, None] * 0.92).astype("timedelta64[s]")
+
+    stage = first.copy()
+    status = np.full(n, "open", dtype=object)
+    amount = deals["amount"].to_numpy().copy()
+    planned = deals["cycle_days"].to_numpy() * rng.uniform(0.55, 1.0, n)
+    close_date = (created + (planned * 86400).astype("timedelta64[s]")).astype("datetime64[D]")
+    closed_at = np.full(n, np.datetime64("NaT"), dtype="datetime64[s]")
+    lost_reason = np.full(n, None, dtype=object)
+
+    columns = []
+
+    def snapshot(mask: np.ndarray, at: np.ndarray, version: np.ndarray) -> None:
+        columns.append(
+            {
+                "deal_id": deals["id"].to_numpy()[mask],
+                "version": version[mask],
+                "valid_from": at[mask],
+                "stage_id": stage[mask],
+                "status": status[mask],
+                "amount": amount[mask],
+                "close_date": close_date[mask],
+                "closed_at": closed_at[mask],
+                "lost_reason": lost_reason[mask],
+            }
+        )
+
+    version = np.ones(n, dtype=np.int64)
+    exists = created < as_of_end
+    snapshot(exists, created, version)
+    for step in range(max_steps):
+        at = move_at[:, step]
+        happens = exists & (step < steps) & (at < as_of_end)
+        stage = np.where(happens, stage + 1, stage)
+        # Proposal stage often re-prices the deal.
+        reprice = happens & (stage == 5) & (rng.random(n) < 0.45)
+        factor = rng.uniform(0.8, 1.3, n)
+        amount = np.where(reprice, np.round(amount * factor, 2), amount)
+        # Close dates slip: when a move happens after the promised date, or at random.
+        late = at.astype("datetime64[D]") >= close_date
+        push = happens & (late | (rng.random(n) < 0.18))
+        new_date = (at + (rng.uniform(14, 60, n) * 86400).astype("timedelta64[s]")).astype(
+            "datetime64[D]"
+        )
+        close_date = np.where(push, np.maximum(close_date, new_date), close_date)
+        pull = happens & ~push & (rng.random(n) < 0.05)
+        pulled = close_date - rng.integers(7, 22, n) * DAY
+        close_date = np.where(pull & (pulled > at.astype("datetime64[D]")), pulled, close_date)
+        version = np.where(happens, version + 1, version)
+        snapshot(happens, at, version)
+
+    closes = exists & (end < as_of_end) & ~deals["neglected"].to_numpy()
+    won = closes & deals["won_flag"].to_numpy()
+    lost = closes & ~deals["won_flag"].to_numpy()
+    stage = np.where(won, WON_STAGE, np.where(lost, LOST_STAGE, stage))
+    status = np.where(won, "won", np.where(lost, "lost", status))
+    closed_at = np.where(closes, end, closed_at)
+    close_date = np.where(closes, end.astype("datetime64[D]"), close_date)
+    lost_reason = np.where(lost, rng.choice(LOST_REASONS, n), lost_reason)
+    version = np.where(closes, version + 1, version)
+    snapshot(closes, end, version)
+
+    versions = pd.concat([pd.DataFrame(c) for c in columns], ignore_index=True)
+    versions = versions.sort_values(["deal_id", "version"], kind="stable", ignore_index=True)
+    following = versions["valid_from"].shift(-1)
+    same_deal = versions["deal_id"].shift(-1) == versions["deal_id"]
+    versions["valid_to"] = following.where(same_deal)
+    current = pd.DataFrame(
+        {"id": deals["id"], "status": status, "stage_id": stage, "exists": exists}
+    )
+    versions = add_fixed_facts(spec, rng, versions, deals, current)
+    return versions, current
+
+
+def add_fixed_facts(
+    spec: DemoSpec,
+    rng: np.random.Generator,
+    versions: pd.DataFrame,
+    deals: pd.DataFrame,
+    current: pd.DataFrame,
+) -> pd.DataFrame:
+    """Columns that do not change between versions, and the latest version's extras."""
+    deal_index = versions["deal_id"].to_numpy() - 1
+    names = np.array(PRODUCTS)[rng.integers(0, len(PRODUCTS), len(deals))]
+    versions["name"] = names[deal_index]  # completed with the account name on load
+    for column in ("owner_id", "account_id", "created_at", "source", "deal_type"):
+        versions[column] = deals[column].to_numpy()[deal_index]
+    versions["changed_by"] = np.where(
+        versions["version"].to_numpy() > 1, versions["owner_id"].to_numpy(), None
+    )
+    versions["change_source"] = "demo"
+    # Next steps, obstacles and judgement calls live on the open deals' current versions.
+    latest = versions["valid_to"].isna().to_numpy() & (versions["status"] == "open").to_numpy()
+    n = len(versions)
+    has_next = latest & (rng.random(n) < 0.78)
+    versions["next_step"] = np.where(has_next, rng.choice(NEXT_STEPS, n), None)
+    due = np.datetime64(spec.as_of, "D") + rng.integers(-12, 21, n) * DAY
+    versions["next_step_due"] = np.where(has_next, due, np.datetime64("NaT"))
+    versions["obstacle"] = np.where(latest & (rng.random(n) < 0.45), rng.choice(OBSTACLES, n), None)
+    override = latest & (rng.random(n) < 0.06)
+    versions["probability_override"] = np.where(override, rng.choice([0.25, 0.5, 0.9], n), np.nan)
+    commit_call = latest & (versions["stage_id"].to_numpy() == 5) & (rng.random(n) < 0.15)
+    versions["forecast_category"] = np.where(commit_call, "Commit", None)
+    return versions
+
+
+def make_activities(
+    spec: DemoSpec, rng: np.random.Generator, deals: pd.DataFrame, current: pd.DataFrame
+) -> pd.DataFrame:
+    """Touches spread over each deal's life so far; neglected deals go quiet early."""
+    as_of_end = np.datetime64(db_end_of_day(spec.as_of), "s")
+    created = deals["created_at"].to_numpy()
+    end = np.minimum(deals["end_at"].to_numpy(), as_of_end)
+    quiet = deals["neglected"].to_numpy()
+    end = np.where(quiet, created + (end - created) // 3, end)
+    span = (end - created).astype(np.int64)
+    life_share = np.clip(span / (deals["cycle_days"].to_numpy() * 86400), 0.05, 1.0)
+    expected = ACTIVITIES_PER_DEAL[deals["segment"].to_numpy()] * life_share
+    counts = rng.poisson(expected) * current["exists"].to_numpy()
+    index = np.repeat(np.arange(len(deals)), counts)
+    done_at = created[index] + (rng.random(len(index)) * span[index]).astype("timedelta64[s]")
+    kind = rng.choice(len(ACTIVITY_KINDS), len(index), p=ACTIVITY_SHARE)
+    outcome = np.empty(len(index), dtype=object)
+    for k, name in enumerate(ACTIVITY_KINDS):
+        mask = kind == k
+        values, share = OUTCOMES[name]
+        outcome[mask] = rng.choice(np.array(values, dtype=object), mask.sum(), p=share)
+    # One open task due soon on about half of the open deals.
+    open_deals = np.flatnonzero((current["status"] == "open").to_numpy() & ~quiet)
+    upcoming = open_deals[rng.random(len(open_deals)) < 0.5]
+    due = (
+        np.datetime64(spec.as_of, "s")
+        + (rng.integers(1, 14, len(upcoming)) * DAY).astype("timedelta64[s]")
+        + np.timedelta64(10, "h")
+    )
+    frame = pd.DataFrame(
+        {
+            "deal_id": np.concatenate([index, upcoming]) + 1,
+            "kind": np.concatenate(
+                [np.array(ACTIVITY_KINDS)[kind], np.full(len(upcoming), "task")]
+            ),
+            "outcome": np.concatenate([outcome, np.full(len(upcoming), None, dtype=object)]),
+            "done_at": np.concatenate([done_at, np.full(len(upcoming), np.datetime64("NaT"))]),
+            "due_at": np.concatenate(
+                [np.full(len(index), np.datetime64("NaT"), dtype="datetime64[s]"), due]
+            ),
+        }
+    )
+    deal_index = frame["deal_id"].to_numpy() - 1
+    frame["owner_id"] = deals["owner_id"].to_numpy()[deal_index]
+    frame["account_id"] = deals["account_id"].to_numpy()[deal_index]
+    frame["created_at"] = frame["done_at"].fillna(np.datetime64(db_end_of_day(spec.as_of)))
+    frame = frame.sort_values(["created_at", "deal_id"], kind="stable", ignore_index=True)
+    frame["id"] = np.arange(1, len(frame) + 1)
+    return frame
+
+
+def make_quotas(spec: DemoSpec, org: dict, deals: pd.DataFrame) -> pd.DataFrame:
+    """Monthly quotas per rep: each fiscal year's plan is what the team's average rep would
+    win that year (the simulation knows the future), shaped by quarter-end seasonality, so
+    stronger reps beat it and weaker ones miss. The company plan is 92% of the reps' sum."""
+    won = deals[deals["won_flag"]]
+    year_start = periods.fiscal_year_start(spec.as_of)
+    rows = []
+    for year in range(3):
+        start = periods.add_months(year_start, 12 * (year - 2))
+        end = periods.add_months(start, 12)
+        in_year = won[
+            (won["won_at"] >= np.datetime64(start)) & (won["won_at"] < np.datetime64(end))
+        ]
+        per_team = in_year.groupby("team_index")["amount"].sum()
+        for team in range(spec.teams):
+            reps_in_team = int((org["rep_team"] == team + 1).sum())
+            annual = per_team.get(team, 0.0) / max(reps_in_team, 1)
+            for month_number in range(12):
+                month = periods.add_months(start, month_number)
+                weight = MONTH_IN_QUARTER_WEIGHT[month_number % 3] / MONTH_IN_QUARTER_WEIGHT.sum()
+                amount = round(annual / 4 * weight, -2)
+                for rep_id in org["rep_ids"][org["rep_team"] == team + 1]:
+                    rows.append((int(rep_id), month, amount))
+    quotas = pd.DataFrame(rows, columns=["user_id", "month", "amount"])
+    company = quotas.groupby("month", as_index=False)["amount"].sum()
+    company["amount"] = (company["amount"] * 0.92).round(-2)
+    company["user_id"] = None
+    return pd.concat([quotas, company], ignore_index=True)
+
+
+def make_forecast_calls(
+    spec: DemoSpec, rng: np.random.Generator, org: dict, deals: pd.DataFrame
+) -> pd.DataFrame:
+    """Weekly calls for this quarter and the three before it: each rep's commit and best case
+    close in on what the quarter really brought as it goes by, with optimism early on."""
+    quarter = periods.fiscal_quarter_start(spec.as_of)
+    won = deals[deals["won_flag"]]
+    rows = []
+    for back in range(3, -1, -1):
+        start = periods.add_months(quarter, -3 * back)
+        end = periods.add_months(start, 3)
+        in_quarter = won[
+            (won["won_at"] >= np.datetime64(start)) & (won["won_at"] < np.datetime64(end))
+        ]
+        actual = in_quarter.groupby("owner_id")["amount"].sum()
+        monday = start + timedelta(days=(7 - start.weekday()) % 7)
+        weeks = []
+        while monday < end and monday <= spec.as_of:
+            weeks.append(monday)
+            monday += timedelta(days=7)
+        for week_number, week in enumerate(weeks):
+            left = 1 - week_number / 13
+            for rep_id in org["rep_ids"]:
+                truth = float(actual.get(rep_id, 0.0))
+                commit = truth * (0.9 + rng.normal(0, 0.25 * left))
+                best = commit * (1.15 + 0.3 * left * rng.random())
+                submitted = datetime.combine(week, datetime.min.time()) + timedelta(
+                    hours=int(rng.integers(8, 12))
+                )
+                rows.append(
+                    (
+                        int(rep_id),
+                        start,
+                        submitted,
+                        round(max(commit, 0), -2),
+                        round(max(best, 0), -2),
+                    )
+                )
+    return pd.DataFrame(
+        rows,
+        columns=["user_id", "quarter_start", "submitted_at", "commit_amount", "best_case_amount"],
+    )
+
+
+def db_end_of_day(day: date) -> datetime:
+    return datetime.combine(day + timedelta(days=1), datetime.min.time())
+
+
+def load(con: duckdb.DuckDBPyConnection, spec: DemoSpec, tables: dict[str, pd.DataFrame]) -> None:
+    """Write the generated tables into an empty, migrated database in one transaction."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for position, name, probability, category, entry, checklist in DEFAULT_STAGES:
+            con.execute(
+                "INSERT INTO stages (position, name, probability, forecast_category, is_closed,"
+                " is_won, entry_criteria, exit_checklist) VALUES ($position, $name,"
+                " $probability, $category, $closed, $won, $entry, $checklist)",
+                {
+                    "position": position,
+                    "name": name,
+                    "probability": probability,
+                    "category": category,
+                    "closed": position >= WON_STAGE,
+                    "won": position == WON_STAGE,
+                    "entry": entry,
+                    "checklist": checklist or None,
+                },
+            )
+        for table in INSERTS:
+            insert_frame(con, table, tables[table])
+        # Deal names read "<account> <product>", like most CRMs' naming conventions.
+        con.execute(
+            "UPDATE deal_history SET name = accounts.name || ' ' || deal_history.name "
+            "FROM accounts WHERE accounts.id = deal_history.account_id"
+        )
+        history.rebuild_current_deals(con)
+        advance_sequences(con)
+        for key, value in {
+            "auth_mode": "demo",
+            "demo_anchor": spec.as_of.isoformat(),
+            "demo_seed": str(spec.seed),
+            "demo_deals": str(spec.deals),
+        }.items():
+            db.set_setting(con, key, value)
+        db.bump_data_version(con)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+
+
+# Bulk loads: one constant statement per table (table names are never formatted into SQL).
+INSERTS = {
+    "teams": "INSERT INTO teams BY NAME SELECT * FROM incoming",
+    "users": "INSERT INTO users BY NAME SELECT * FROM incoming",
+    "accounts": "INSERT INTO accounts BY NAME SELECT * FROM incoming",
+    "activities": "INSERT INTO activities BY NAME SELECT * FROM incoming",
+    "forecast_calls": "INSERT INTO forecast_calls BY NAME SELECT * FROM incoming",
+    "quotas": "INSERT INTO quotas BY NAME SELECT * FROM incoming",
+    "deal_history": "INSERT INTO deal_history BY NAME SELECT * FROM incoming",
+}
+# Each id sequence and the highest id the bulk load gave out from it.
+SEQUENCES = {
+    "team_ids": "SELECT coalesce(max(id), 0) FROM teams",
+    "user_ids": "SELECT coalesce(max(id), 0) FROM users",
+    "account_ids": "SELECT coalesce(max(id), 0) FROM accounts",
+    "deal_ids": "SELECT coalesce(max(id), 0) FROM deals",
+    "activity_ids": "SELECT coalesce(max(id), 0) FROM activities",
+    "forecast_call_ids": "SELECT coalesce(max(id), 0) FROM forecast_calls",
+}
+
+
+def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
+    """Insert a DataFrame into ``table`` by column name."""
+    columns = [c for c in frame.columns if c in table_columns(con, table)]
+    con.register("incoming", frame[columns])
+    try:
+        con.execute(INSERTS[table])
+    finally:
+        con.unregister("incoming")
+
+
+def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    rows = con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = $table",
+        {"table": table},
+    ).fetchall()
+    return {name for (name,) in rows}
+
+
+def advance_sequences(con: duckdb.DuckDBPyConnection) -> None:
+    """Move each id sequence past the ids the bulk load used, so later inserts do not collide."""
+    for sequence, highest_id_sql in SEQUENCES.items():
+        highest = con.execute(highest_id_sql).fetchone()[0]
+        if highest:
+            con.execute(
+                "SELECT max(nextval($sequence)) FROM range($n)",
+                {"sequence": sequence, "n": highest},
+            )
+
+
+def build(path: Path | str, spec: DemoSpec) -> Path:
+    """Write a demo database to ``path`` atomically: built beside it, then moved in place.
+
+    A database still open elsewhere is refused before anything is generated.
+    """
+    path = Path(path)
+    if path.exists():
+        db.connect(path).close()  # raises DatabaseError when another process holds it
+    temporary = path.with_name(path.name + ".tmp")
+    for leftover in (temporary, Path(str(temporary) + ".wal")):
+        leftover.unlink(missing_ok=True)
+    tables = generate(spec)
+    con = db.connect(temporary)
+    try:
+        load(con, spec, tables)
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    Path(str(path) + ".wal").unlink(missing_ok=True)
+    os.replace(temporary, path)
+    return path
+
+
+def ensure_current(path: Path | str, today: date) -> str | None:
+    """Make the demo look current: create it when there is no database, and rebuild it
+    (same seed and size, anchored to today) when it is from an earlier day and nobody
+    has edited it. A real (non-demo) database is never touched. Returns what was done."""
+    path = Path(path)
+    if not path.exists():
+        build(path, DemoSpec(as_of=today))
+        return f"Created a demo database at {path}."
+    con = db.connect(path)
+    try:
+        anchor = db.get_setting(con, "demo_anchor")
+        if anchor is None or date.fromisoformat(anchor) >= today:
+            return None
+        if con.execute("SELECT count(*) FROM deal_history WHERE change_source = 'edit'").fetchone()[
+            0
+        ]:
+            return None  # keep people's edits; `python -m pipeline demo` rebuilds on request
+        spec = DemoSpec(
+            deals=int(db.get_setting(con, "demo_deals", str(DemoSpec.deals))),
+            seed=int(db.get_setting(con, "demo_seed", str(DemoSpec.seed))),
+            as_of=today,
+        )
+    finally:
+        con.close()
+    build(path, spec)
+    return f"Moved the demo data forward to {today:%d %b %Y}."

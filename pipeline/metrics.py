@@ -1,0 +1,296 @@
+"""One function per metric: (con, **params) -> DataFrame.
+
+Each runs the named SQL file(s) in ``pipeline/sql`` with bound parameters and, where a
+figure depends on the fiscal calendar (quota, pace), finishes it with ``periods``.
+Amounts come back as exact ``Decimal``; ratios (attainment, coverage) as floats.
+Every figure a page shows has its plain-words definition in DEFINITIONS.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from functools import cache
+from importlib import resources
+
+import duckdb
+import pandas as pd
+
+from pipeline import periods
+from pipeline.db import get_setting
+
+OPEN_CATEGORIES = ("Commit", "Best Case", "Pipeline")
+
+DEFINITIONS = {
+    "won": "Won revenue: the sum of amount over deals won with their close time inside the "
+    "period, up to the end of the as-of day, as the deals stood then (rebuilt from history).",
+    "quota": "Quota: monthly quotas summed over the whole period. A partly covered month "
+    "(only in a week) counts its quota times the share of its days covered. A company or team "
+    "uses its own plan for a month when it has one, otherwise the sum of the plans below it.",
+    "attainment": "Attainment = won revenue / quota for the period. No quota: not shown.",
+    "pace": "Pace = quotas of the period's months already complete + the current month's "
+    "quota x the share of it elapsed (through the end of the as-of day): where the team should "
+    "be by now to finish on quota.",
+    "gap": "Gap = quota - won: what is still to close this period.",
+    "vs_pace": "Versus pace = won - pace: ahead (positive) or behind (negative) the plan to date.",
+    "forecast": "Forecast for the quarter: Closed = won so far; Commit forecast = closed + "
+    "commit; Best-case forecast = closed + commit + best case. Open deals count when their "
+    "close date is in the quarter, in their forecast category (the deal's own, else its "
+    "stage's).",
+    "coverage": "Coverage = open pipeline (commit + best case + pipeline) closing in the "
+    "period / (quota - won). A common target is 3x.",
+    "weighted": "Weighted = amount x probability: the deal's probability override when set, "
+    "otherwise its stage's probability.",
+}
+
+
+@cache
+def sql_text(name: str) -> str:
+    """The text of ``pipeline/sql/<name>.sql``."""
+    return (resources.files("pipeline.sql") / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def query(con: duckdb.DuckDBPyConnection, name: str, **params) -> pd.DataFrame:
+    """Run a named query with bound parameters; decimals stay exact."""
+    relation = con.execute(sql_text(name), params)
+    return relation.to_arrow_table().to_pandas()
+
+
+def end_of_day(day: date) -> datetime:
+    """The instant the as-of day ends: figures include everything up to it."""
+    return datetime.combine(day + timedelta(days=1), time())
+
+
+def fiscal_start_month(con: duckdb.DuckDBPyConnection) -> int:
+    return int(get_setting(con, "fiscal_year_start_month", "1"))
+
+
+def ratio(numerator: Decimal, denominator: Decimal | None) -> float | None:
+    if denominator is None or denominator == 0:
+        return None
+    return float(Decimal(numerator) / Decimal(denominator))
+
+
+def monthly_quota(frame: pd.DataFrame) -> dict[date, Decimal]:
+    return dict(zip(frame["month"], frame["amount"], strict=True))
+
+
+def scope_params(team_id: int | None, owner_id: int | None) -> dict:
+    return {"team_id": team_id, "owner_id": owner_id}
+
+
+def attainment_by_period(
+    con: duckdb.DuckDBPyConnection,
+    as_of: date,
+    team_id: int | None = None,
+    owner_id: int | None = None,
+    fiscal_start: int | None = None,
+) -> pd.DataFrame:
+    """Won, quota, attainment, pace, gap and versus-pace for YTD, QTD, MTD and WTD."""
+    fiscal_start = fiscal_start or fiscal_start_month(con)
+    spans = periods.all_periods(as_of, fiscal_start)
+    scope = scope_params(team_id, owner_id)
+    won = query(
+        con,
+        "won_by_period",
+        period_kinds=[p.kind for p in spans],
+        period_starts=[p.start for p in spans],
+        period_ends=[p.to_date_end for p in spans],
+        as_of_end=end_of_day(as_of),
+        **scope,
+    ).set_index("period")
+    first = min(p.start for p in spans)
+    last = max(p.end for p in spans)
+    quotas = monthly_quota(query(con, "quota_by_month", start=first, end=last, **scope))
+    rows = []
+    for span in spans:
+        won_amount = won.at[span.kind, "won"]
+        quota = periods.prorated_quota(quotas, span.start, span.end)
+        pace = periods.prorated_quota(quotas, span.start, span.to_date_end)
+        rows.append(
+            {
+                "period": span.kind,
+                "start": span.start,
+                "end": span.end,
+                "won": won_amount,
+                "won_deals": int(won.at[span.kind, "won_deals"]),
+                "quota": quota,
+                "attainment": ratio(won_amount, quota),
+                "pace": pace,
+                "pace_attainment": ratio(won_amount, pace),
+                "gap": None if quota is None else quota - won_amount,
+                "vs_pace": None if pace is None else won_amount - pace,
+            }
+        )
+    return with_float_ratios(pd.DataFrame(rows))
+
+
+def with_float_ratios(frame: pd.DataFrame) -> pd.DataFrame:
+    """Ratios as floats; NaN where undefined (no quota, or a zero quota)."""
+    for column in ("attainment", "pace_attainment", "coverage"):
+        if column in frame:
+            frame[column] = frame[column].astype("float64")
+    return frame
+
+
+def finish_attainment(frame: pd.DataFrame, quota_of, span: periods.Period) -> pd.DataFrame:
+    """Add quota, pace, attainment and gap columns, using ``quota_of(row)`` -> monthly quotas."""
+    quotas = [quota_of(row) for row in frame.itertuples()]
+    frame = frame.copy()
+    frame["quota"] = [periods.prorated_quota(q, span.start, span.end) for q in quotas]
+    frame["pace"] = [periods.prorated_quota(q, span.start, span.to_date_end) for q in quotas]
+    frame["attainment"] = [ratio(w, q) for w, q in zip(frame["won"], frame["quota"], strict=True)]
+    frame["gap"] = [
+        None if q is None else q - w for w, q in zip(frame["won"], frame["quota"], strict=True)
+    ]
+    frame["vs_pace"] = [
+        None if p is None else w - p for w, p in zip(frame["won"], frame["pace"], strict=True)
+    ]
+    return with_float_ratios(frame)
+
+
+def grouped_quotas(frame: pd.DataFrame, key: str) -> dict[int, dict[date, Decimal]]:
+    grouped: dict[int, dict[date, Decimal]] = defaultdict(dict)
+    for owner, month, amount in zip(frame[key], frame["month"], frame["amount"], strict=True):
+        grouped[owner][month] = amount
+    return grouped
+
+
+def attainment_by_rep(
+    con: duckdb.DuckDBPyConnection,
+    as_of: date,
+    period_kind: str = "QTD",
+    team_id: int | None = None,
+    owner_id: int | None = None,
+    fiscal_start: int | None = None,
+) -> pd.DataFrame:
+    """Per rep in scope: won, quota, pace, attainment and gap for one period to date."""
+    span = periods.period(period_kind, as_of, fiscal_start or fiscal_start_month(con))
+    scope = scope_params(team_id, owner_id)
+    won = query(
+        con,
+        "won_by_rep",
+        start=span.start,
+        end=span.to_date_end,
+        as_of_end=end_of_day(as_of),
+        **scope,
+    )
+    quotas = grouped_quotas(
+        query(con, "quota_by_rep_month", start=span.start, end=span.end, **scope), "user_id"
+    )
+    return finish_attainment(won, lambda row: quotas.get(row.user_id, {}), span)
+
+
+def attainment_by_team(
+    con: duckdb.DuckDBPyConnection,
+    as_of: date,
+    period_kind: str = "QTD",
+    team_id: int | None = None,
+    fiscal_start: int | None = None,
+) -> pd.DataFrame:
+    """Per team in scope: won, quota, pace, attainment and gap for one period to date."""
+    span = periods.period(period_kind, as_of, fiscal_start or fiscal_start_month(con))
+    won = query(
+        con,
+        "won_by_team",
+        start=span.start,
+        end=span.to_date_end,
+        as_of_end=end_of_day(as_of),
+        team_id=team_id,
+    )
+    quotas = grouped_quotas(
+        query(con, "quota_by_team_month", start=span.start, end=span.end, team_id=team_id),
+        "team_id",
+    )
+    return finish_attainment(won, lambda row: quotas.get(row.team_id, {}), span)
+
+
+def won_by_month(
+    con: duckdb.DuckDBPyConnection,
+    as_of: date,
+    team_id: int | None = None,
+    owner_id: int | None = None,
+    fiscal_start: int | None = None,
+) -> pd.DataFrame:
+    """Won revenue and quota per month of the fiscal year containing ``as_of``, with
+    running totals. Months after the as-of date show no won revenue yet."""
+    year = periods.period("YTD", as_of, fiscal_start or fiscal_start_month(con))
+    scope = scope_params(team_id, owner_id)
+    frame = query(
+        con,
+        "won_by_month",
+        start=year.start,
+        end=year.end,
+        as_of_end=end_of_day(as_of),
+        **scope,
+    )
+    quotas = monthly_quota(query(con, "quota_by_month", start=year.start, end=year.end, **scope))
+    frame["quota"] = [quotas.get(month) for month in frame["month"]]
+    frame["cumulative_won"] = frame["won"].cumsum()
+    frame["cumulative_quota"] = pd.Series(
+        [q if q is not None else Decimal(0) for q in frame["quota"]], dtype=object
+    ).cumsum()
+    frame["elapsed"] = [month <= as_of for month in frame["month"]]
+    return frame
+
+
+def forecast_for_quarter(
+    con: duckdb.DuckDBPyConnection,
+    as_of: date,
+    team_id: int | None = None,
+    owner_id: int | None = None,
+    fiscal_start: int | None = None,
+) -> dict:
+    """The current fiscal quarter's forecast roll-ups, quota and coverage."""
+    quarter = periods.period("QTD", as_of, fiscal_start or fiscal_start_month(con))
+    scope = scope_params(team_id, owner_id)
+    frame = query(
+        con,
+        "forecast_by_category",
+        start=quarter.start,
+        end=quarter.end,
+        as_of_end=end_of_day(as_of),
+        **scope,
+    ).set_index("category")
+
+    def amount(category: str) -> Decimal:
+        return frame.at[category, "amount"] if category in frame.index else Decimal(0)
+
+    quotas = monthly_quota(
+        query(con, "quota_by_month", start=quarter.start, end=quarter.end, **scope)
+    )
+    quota = periods.prorated_quota(quotas, quarter.start, quarter.end)
+    closed = amount("Closed")
+    open_pipeline = sum((amount(c) for c in OPEN_CATEGORIES), Decimal(0))
+    remaining = None if quota is None else quota - closed
+    return {
+        "quarter": quarter,
+        "quota": quota,
+        "pace": periods.prorated_quota(quotas, quarter.start, quarter.to_date_end),
+        "closed": closed,
+        "commit": amount("Commit"),
+        "best_case": amount("Best Case"),
+        "pipeline": amount("Pipeline"),
+        "commit_forecast": closed + amount("Commit"),
+        "best_case_forecast": closed + amount("Commit") + amount("Best Case"),
+        "open_pipeline": open_pipeline,
+        "weighted_open": sum(
+            (frame.at[c, "weighted"] for c in OPEN_CATEGORIES if c in frame.index), Decimal(0)
+        ),
+        "remaining": remaining,
+        "coverage": ratio(open_pipeline, remaining) if remaining and remaining > 0 else None,
+        "by_category": frame.reset_index(),
+    }
+
+
+def teams(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return query(con, "teams")
+
+
+def reps(con: duckdb.DuckDBPyConnection, team_id: int | None = None) -> pd.DataFrame:
+    return query(con, "reps", team_id=team_id)
+
+
+def data_span(con: duckdb.DuckDBPyConnection) -> dict:
+    return query(con, "data_span").iloc[0].to_dict()

@@ -1,0 +1,43 @@
+-- Rebuild the current-state deals table from deal history (used after bulk loads:
+-- the demo generator and imports). Derived fields: the version count, when the deal
+-- entered its current stage, how often its close date moved later, the last activity.
+WITH ordered AS (
+    SELECT
+        history.*,
+        lag(stage_id) OVER deal_versions AS previous_stage_id,
+        lag(close_date) OVER deal_versions AS previous_close_date
+    FROM deal_history AS history
+    WINDOW deal_versions AS (PARTITION BY deal_id ORDER BY version)
+),
+
+per_deal AS (
+    SELECT
+        deal_id,
+        count(*) FILTER (WHERE close_date > previous_close_date) AS push_count,
+        max(valid_from) FILTER (WHERE previous_stage_id IS DISTINCT FROM stage_id)
+            AS stage_entered_at
+    FROM ordered
+    GROUP BY deal_id
+),
+
+last_touch AS (
+    SELECT deal_id, max(done_at) AS last_activity_at
+    FROM activities
+    WHERE deal_id IS NOT NULL AND done_at IS NOT NULL
+    GROUP BY deal_id
+)
+
+INSERT INTO deals BY NAME
+SELECT
+    current.deal_id AS id,
+    current.* EXCLUDE (deal_id, version, valid_from, valid_to, changed_by, change_source),
+    last_touch.last_activity_at,
+    per_deal.stage_entered_at,
+    per_deal.push_count,
+    current.valid_from AS updated_at,
+    current.changed_by AS updated_by,
+    current.version
+FROM deal_history AS current
+JOIN per_deal ON per_deal.deal_id = current.deal_id
+LEFT JOIN last_touch ON last_touch.deal_id = current.deal_id
+WHERE current.valid_to IS NULL

@@ -1,0 +1,25 @@
+-- Won revenue per calendar month in [start, end), as of the end of the as-of day.
+-- Every month in the range is listed, with zero when nothing was won.
+WITH months AS (
+    SELECT CAST(month AS DATE) AS month
+    FROM generate_series(CAST($start AS TIMESTAMP), CAST($end AS TIMESTAMP) - INTERVAL 1 DAY,
+                         INTERVAL 1 MONTH) AS series(month)
+),
+
+won AS (
+    SELECT CAST(date_trunc('month', deal.closed_at) AS DATE) AS month,
+           sum(deal.amount) AS won,
+           count(*) AS won_deals
+    FROM deals_as_of($as_of_end) AS deal
+    JOIN users AS owner ON owner.id = deal.owner_id
+    WHERE deal.status = 'won'
+      AND deal.closed_at >= $start AND deal.closed_at < least($end, $as_of_end)
+      AND ($team_id IS NULL OR owner.team_id = $team_id)
+      AND ($owner_id IS NULL OR deal.owner_id = $owner_id)
+    GROUP BY 1
+)
+
+SELECT months.month, coalesce(won.won, 0) AS won, coalesce(won.won_deals, 0) AS won_deals
+FROM months
+LEFT JOIN won ON won.month = months.month
+ORDER BY months.month

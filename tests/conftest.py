@@ -1,0 +1,36 @@
+"""Shared fixtures: real DuckDB files built by the project's own code."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from pipeline import db, history
+
+FIXTURES = Path(__file__).parent / "fixtures"
+AS_OF = date(2026, 11, 18)  # a Wednesday; see tests/fixtures/tiny.sql
+
+
+def build_tiny(path: Path) -> Path:
+    """Create the tiny, hand-totalled database at ``path``."""
+    con = db.connect(path)
+    con.execute("BEGIN TRANSACTION")
+    con.execute((FIXTURES / "tiny.sql").read_text(encoding="utf-8"))
+    history.rebuild_current_deals(con)
+    con.execute("COMMIT")
+    con.close()
+    return path
+
+
+@pytest.fixture
+def tiny_path(tmp_path: Path) -> Path:
+    return build_tiny(tmp_path / "tiny.duckdb")
+
+
+@pytest.fixture
+def tiny(tiny_path: Path):
+    con = db.connect(tiny_path)
+    yield con
+    con.close()
