@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -34,3 +37,22 @@ def tiny(tiny_path: Path):
     con = db.connect(tiny_path)
     yield con
     con.close()
+
+
+@contextlib.contextmanager
+def database_held_by_another_process(path: Path):
+    """Another process keeps ``path`` open read-write until the block ends."""
+    script = (
+        "import sys, duckdb\n"
+        f"con = duckdb.connect({str(path)!r})\n"
+        "print('ready', flush=True)\n"
+        "sys.stdin.read()\n"
+    )
+    holder = subprocess.Popen(
+        [sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        yield holder.pid
+    finally:
+        holder.communicate("")

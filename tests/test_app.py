@@ -1,0 +1,118 @@
+"""The frame and Overview page under Streamlit's AppTest, on real database files."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from pipeline import demo
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def app(monkeypatch):
+    def start(path: Path, **query) -> AppTest:
+        monkeypatch.setenv("SALES_DB", str(path))
+        st.cache_resource.clear()
+        st.cache_data.clear()
+        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=30)
+        at.query_params.update(query)
+        return at.run()
+
+    yield start
+    st.cache_resource.clear()  # closes no file, but forgets the connection
+
+
+def metric(at: AppTest, label: str):
+    return next(m for m in at.metric if m.label == label)
+
+
+def shown(markdown: str) -> str:
+    """Markdown source as the reader sees it: escapes removed."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def progress_texts(at: AppTest) -> list[str]:
+    return [shown(element.proto.text) for element in at.get("progress")]
+
+
+def test_overview_on_the_tiny_fixture(app, tiny_path):
+    at = app(tiny_path, as_of="2026-11-18")
+    assert not at.exception
+    assert metric(at, "Year to date · won").value == "$53,502"
+    assert metric(at, "Quarter to date · won").value == "$42,501"
+    assert metric(at, "Month to date · won").value == "$30,501"
+    assert metric(at, "Week to date · won").value == "$23,000"
+    assert progress_texts(at) == [
+        "Attainment 17.8% of $300,000.00 quota",
+        "Attainment 56.7% of $75,000.00 quota",
+        "Attainment 122.0% of $25,000.00 quota",
+        "Attainment 394.3% of $5,833.33 quota",
+    ]
+    assert metric(at, "Commit forecast").value == "$93,501"
+    assert metric(at, "Coverage").value == "2.49x"
+    teams = at.dataframe[0].value
+    assert list(teams["team"]) == ["East", "Empty", "West"]
+    assert list(teams["won"]) == [22501.00, 0.0, 20000.00]
+
+
+def test_changing_a_filter_changes_the_figures(app, tiny_path):
+    at = app(tiny_path, as_of="2026-11-18")
+    at.selectbox(key="filter_team").select(2).run()  # West: Cal and Dee
+    assert not at.exception
+    assert metric(at, "Quarter to date · won").value == "$20,000"
+    assert at.query_params["team"] == "2"
+    assert at.selectbox(key="filter_rep").options == ["All reps", "Cal Rep", "Dee Rep"]
+    at.selectbox(key="filter_rep").select(7).run()  # Dee: no quota
+    assert metric(at, "Year to date · won").value == "$4,000"
+    assert "No quota set for this scope and period." in [c.value for c in at.caption]
+    at.date_input(key="filter_as_of").set_value(date(2026, 11, 17)).run()
+    at.selectbox(key="filter_team").select(0).run()  # all teams again: the rep is cleared
+    assert at.selectbox(key="filter_rep").value == 0
+    assert metric(at, "Week to date · won").value == "$3,000"  # Cal's win was on the 18th
+
+
+def test_the_url_sets_the_filters(app, tiny_path):
+    at = app(tiny_path, as_of="2026-11-18", team="1", period="YTD")
+    assert at.selectbox(key="filter_team").value == 1
+    assert at.selectbox(key="filter_period").value == "YTD"
+    # East: 5,000.50 + 12,000.25 + 3,000 + 7,500.75 + 2,000 = 29,501.50, shown whole
+    assert metric(at, "Year to date · won").value == "$29,502"
+    reps = at.dataframe[1].value
+    assert list(reps["rep"]) == ["Ann Rep", "Bob Rep"]
+
+
+def test_bad_url_values_are_ignored(app, tiny_path):
+    at = app(tiny_path, as_of="yesterday", team="999", rep="x", period="DTD")
+    assert not at.exception
+    assert at.selectbox(key="filter_team").value == 0
+    assert at.date_input(key="filter_as_of").value == date.today()
+
+
+def test_a_date_before_any_data(app, tiny_path):
+    at = app(tiny_path, as_of="2019-06-30")
+    assert not at.exception
+    assert any("The first deal was created on" in w.value for w in at.warning)
+    assert metric(at, "Year to date · won").value == "$0"
+
+
+def test_an_unreadable_database_gets_one_line(app, tmp_path):
+    path = tmp_path / "broken.duckdb"
+    path.write_text("not a database" * 100)
+    at = app(path)
+    assert not at.exception
+    assert "is not a database this dashboard can read" in at.error[0].value
+
+
+def test_overview_on_the_demo_database(app, tmp_path):
+    path = demo.build(tmp_path / "demo.duckdb", demo.DemoSpec(deals=1500, as_of=date.today()))
+    at = app(path)
+    assert not at.exception
+    assert len(at.metric) == 7
+    assert at.dataframe[0].value["reps"].sum() == 24

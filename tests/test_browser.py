@@ -1,0 +1,41 @@
+"""The executive's journey in a real browser against a real server (headless Chromium)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser import browser_page, choose, require_chromium, streamlit_server, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(autouse=True)
+def chromium():
+    require_chromium()
+
+
+def test_read_attainment_and_switch_team(tiny_path):
+    with streamlit_server(tiny_path) as base, browser_page() as page:
+        page.goto(f"{base}/?as_of=2026-11-18")
+        wait_for_app(page)
+        # Company YTD: won 53,501.50 of a 300,000.00 plan.
+        ytd = page.locator(".st-key-tile_YTD")
+        assert "Attainment 17.8% of $300,000.00 quota" in ytd.inner_text()
+        assert "$53,502" in ytd.inner_text()
+        choose(page, "Team", "West")
+        # West YTD: Cal 20,000 + Dee 4,000 against Cal's 11 x 12,000 (November is zero).
+        page.get_by_text("Attainment 18.2% of $132,000.00 quota").wait_for()
+        assert "team=2" in page.url
+        assert "as_of=2026-11-18" in page.url
+
+
+def test_deep_link_in_the_first_session_after_start(tiny_path):
+    with streamlit_server(tiny_path) as base, browser_page() as page:
+        page.goto(f"{base}/overview?as_of=2026-11-18&team=1")
+        wait_for_app(page)
+        # East YTD: 29,501.50 of (10,000 + 8,000) x 12.
+        page.get_by_text("Attainment 13.7% of $216,000.00 quota").wait_for()
+        assert page.get_by_text("Page not found").count() == 0
+        assert page.locator("[data-testid='stException']").count() == 0
+        team = page.locator("[data-testid='stSelectbox']").filter(has_text="Team")
+        assert team.locator("input").input_value() == "East"

@@ -1,0 +1,128 @@
+"""The demo generator: deterministic, internally consistent, realistic, always current."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import pytest
+
+from pipeline import db, demo
+from tests.conftest import database_held_by_another_process
+
+AS_OF = date(2026, 11, 22)
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    demo.build(path, demo.DemoSpec(deals=3000, seed=11, as_of=AS_OF))
+    con = duckdb.connect(str(path), read_only=True)
+    yield con
+    con.close()
+
+
+def scalar(con, sql):
+    return con.execute(sql).fetchone()[0]
+
+
+def test_same_seed_same_data():
+    first = demo.generate(demo.DemoSpec(deals=500, seed=3, as_of=AS_OF))
+    second = demo.generate(demo.DemoSpec(deals=500, seed=3, as_of=AS_OF))
+    other = demo.generate(demo.DemoSpec(deals=500, seed=4, as_of=AS_OF))
+    for table in first:
+        assert first[table].equals(second[table]), table
+    assert not first["deal_history"].equals(other["deal_history"])
+
+
+def test_organisation(demo_db):
+    assert scalar(demo_db, "SELECT count(*) FROM teams") == 4
+    roles = dict(demo_db.execute("SELECT role, count(*) FROM users GROUP BY role").fetchall())
+    assert roles == {"executive": 1, "admin": 1, "manager": 4, "rep": 24}
+    assert scalar(demo_db, "SELECT count(*) FROM stages") == 8
+
+
+def test_current_state_equals_latest_history_version(demo_db):
+    mismatches = scalar(demo_db, """
+        SELECT count(*) FROM deals AS d
+        JOIN deal_history AS h ON h.deal_id = d.id AND h.valid_to IS NULL
+        WHERE h.version <> d.version OR h.stage_id <> d.stage_id OR h.status <> d.status
+           OR h.amount IS DISTINCT FROM d.amount OR h.close_date IS DISTINCT FROM d.close_date
+    """)  # fmt: skip
+    assert mismatches == 0
+    assert scalar(demo_db, "SELECT count(*) FROM deals") == 3000
+
+
+def test_versions_are_contiguous_and_ordered(demo_db):
+    gaps = scalar(demo_db, """
+        SELECT count(*) FROM deal_history AS a
+        JOIN deal_history AS b ON b.deal_id = a.deal_id AND b.version = a.version + 1
+        WHERE a.valid_to IS DISTINCT FROM b.valid_from OR b.valid_from < a.valid_from
+    """)  # fmt: skip
+    assert gaps == 0
+    assert scalar(demo_db, "SELECT count(*) FROM deal_history WHERE valid_to IS NULL") == 3000
+    assert scalar(demo_db, "SELECT max(valid_from) FROM deal_history") < demo.db_end_of_day(AS_OF)
+
+
+def test_realistic_shape(demo_db):
+    closed = demo_db.execute("""
+        SELECT count(*) FILTER (WHERE status = 'won') / count(*) FROM deals
+        WHERE created_at < DATE '2026-01-01'
+    """).fetchone()[0]  # fmt: skip
+    assert 0.20 <= closed <= 0.35  # win rate of created deals, older cohorts
+    moves = dict(demo_db.execute("""
+        SELECT 'pushed', count(*) FROM deals WHERE push_count > 0
+        UNION ALL SELECT 'amount changed', count(DISTINCT a.deal_id) FROM deal_history a
+            JOIN deal_history b ON a.deal_id = b.deal_id AND b.version = a.version + 1
+            WHERE a.amount <> b.amount
+        UNION ALL SELECT 'overdue', count(*) FROM deals
+            WHERE status = 'open' AND close_date < DATE '2026-11-22'
+        UNION ALL SELECT 'stale', count(*) FROM deals WHERE status = 'open'
+            AND coalesce(last_activity_at, created_at) < TIMESTAMP '2026-11-08'
+        UNION ALL SELECT 'no next step', count(*) FROM deals
+            WHERE status = 'open' AND next_step IS NULL
+    """).fetchall())  # fmt: skip
+    assert all(count > 20 for count in moves.values()), moves
+    kinds = {k for (k,) in demo_db.execute("SELECT DISTINCT kind FROM activities").fetchall()}
+    assert kinds == set(demo.ACTIVITY_KINDS)
+    assert scalar(demo_db, "SELECT count(*) FROM activities") > 10 * 1000
+
+
+def test_some_reps_beat_quota_and_some_miss(demo_db):
+    from pipeline import metrics
+
+    reps = metrics.attainment_by_rep(demo_db, AS_OF, "YTD")
+    assert (reps["attainment"] >= 1).sum() >= 2
+    assert (reps["attainment"] < 0.8).sum() >= 2
+
+
+def test_ids_continue_after_the_bulk_load(tmp_path):
+    path = demo.build(tmp_path / "ids.duckdb", demo.DemoSpec(deals=200, as_of=AS_OF))
+    con = db.connect(path)
+    con.execute("INSERT INTO teams (name) VALUES ('New team')")
+    assert scalar(con, "SELECT id FROM teams WHERE name = 'New team'") == 5
+
+
+def test_ensure_current_creates_then_moves_forward(tmp_path):
+    path = tmp_path / "sales.duckdb"
+    assert "Created" in demo.ensure_current(path, date(2026, 11, 20))
+    assert demo.ensure_current(path, date(2026, 11, 20)) is None
+    assert "forward" in demo.ensure_current(path, date(2026, 11, 22))
+    con = db.connect(path)
+    assert db.get_setting(con, "demo_anchor") == "2026-11-22"
+    # Once someone has edited the demo, their work is kept.
+    con.execute("UPDATE deal_history SET change_source = 'edit' WHERE deal_id = 1")
+    con.close()
+    assert demo.ensure_current(path, date(2026, 11, 25)) is None
+
+
+def test_a_real_database_is_never_replaced(tiny_path):
+    assert demo.ensure_current(tiny_path, date(2030, 1, 1)) is None
+
+
+def test_building_over_a_database_in_use_is_refused(tmp_path):
+    path = demo.build(tmp_path / "busy.duckdb", demo.DemoSpec(deals=100, as_of=AS_OF))
+    with database_held_by_another_process(path):
+        with pytest.raises(db.DatabaseError, match="in use"):
+            demo.build(path, demo.DemoSpec(deals=100, as_of=AS_OF))
+    assert scalar(duckdb.connect(str(path)), "SELECT count(*) FROM deals") == 100
