@@ -87,7 +87,7 @@ SEGMENTS = ["Enterprise", "Mid-Market", "SMB"]
 SEGMENT_SHARE = [0.15, 0.35, 0.50]
 MEDIAN_AMOUNT = np.array([60_000.0, 18_000.0, 4_500.0])
 MEDIAN_CYCLE_DAYS = np.array([110.0, 60.0, 30.0])
-ACTIVITIES_PER_DEAL = np.array([16.0, 11.0, 7.0])
+ACTIVITIES_PER_DEAL = np.array([20.0, 14.0, 9.0])
 TEAM_SEGMENTS = [0, 1, 1, 2]  # team i sells to accounts of segment TEAM_SEGMENTS[i % 4]
 TEAM_NAMES = ["Enterprise", "Mid-Market East", "Mid-Market West", "SMB"]
 # Chance to advance from stage i (1-based position i) to the next one.

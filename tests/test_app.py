@@ -116,3 +116,14 @@ def test_overview_on_the_demo_database(app, tmp_path):
     assert not at.exception
     assert len(at.metric) == 7
     assert at.dataframe[0].value["reps"].sum() == 24
+
+
+def test_first_start_without_a_database_builds_the_demo(app, tmp_path):
+    path = tmp_path / "data" / "sales.duckdb"
+    at = app(path)
+    assert not at.exception
+    assert path.exists()
+    assert [t.value for t in at.toast] == [f"Created a demo database at {path}."]
+    at.run()  # the second run replays the cached preparation: still no error, no new toast
+    assert not at.exception
+    assert len(at.metric) == 7

@@ -16,11 +16,16 @@ import streamlit as st
 from pipeline import db, demo, metrics
 
 
+@st.cache_resource(show_spinner="Preparing the demo database…")
+def prepare(path: str) -> str | None:
+    """Once per server: create the demo when there is no database, or move an untouched
+    demo forward to today. Returns what was done. (No Streamlit elements in here: a
+    cached function's elements are replayed on every later call.)"""
+    return demo.ensure_current(path, date.today())
+
+
 @st.cache_resource(show_spinner="Opening the database…")
 def connection(path: str) -> duckdb.DuckDBPyConnection:
-    refreshed = demo.ensure_current(path, date.today())
-    if refreshed:
-        st.toast(refreshed)
     return db.connect(path)
 
 
@@ -31,8 +36,13 @@ def database_path() -> str:
 def cursor() -> duckdb.DuckDBPyConnection:
     """A fresh cursor on the shared connection; shows a one-line error and stops the
     page when the database cannot be opened."""
+    path = database_path()
     try:
-        return connection(database_path()).cursor()
+        note = prepare(path)
+        if note and not st.session_state.get("prepare_note_shown"):
+            st.session_state["prepare_note_shown"] = True
+            st.toast(note, icon=":material/database:")
+        return connection(path).cursor()
     except db.DatabaseError as exc:
         st.error(str(exc), icon="⚠️")
         st.stop()
