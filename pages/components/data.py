@@ -33,19 +33,25 @@ def database_path() -> str:
     return str(db.database_path())
 
 
-def cursor() -> duckdb.DuckDBPyConnection:
-    """A fresh cursor on the shared connection; shows a one-line error and stops the
-    page when the database cannot be opened."""
+def open_database() -> None:
+    """Run by the frame before any page: prepare and open the database, telling the
+    session once what preparation did. When the database cannot be opened, shows the
+    one-line reason and stops the run."""
     path = database_path()
     try:
         note = prepare(path)
-        if note and not st.session_state.get("prepare_note_shown"):
-            st.session_state["prepare_note_shown"] = True
-            st.toast(note, icon=":material/database:")
-        return connection(path).cursor()
+        connection(path)
     except db.DatabaseError as exc:
         st.error(str(exc), icon="⚠️")
         st.stop()
+    if note and not st.session_state.get("prepare_note_shown"):
+        st.session_state["prepare_note_shown"] = True
+        st.toast(note, icon=":material/database:")
+
+
+def cursor() -> duckdb.DuckDBPyConnection:
+    """A fresh cursor on the shared connection (opened by open_database)."""
+    return connection(database_path()).cursor()
 
 
 def data_version() -> int:

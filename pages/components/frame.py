@@ -37,7 +37,7 @@ def pages() -> list:
 def run() -> None:
     st.set_page_config(page_title="Sales pipeline", page_icon=":material/insights:", layout="wide")
     page = st.navigation(pages())
-    data.cursor()  # fails early, with a one-line message, if the database cannot be opened
+    data.open_database()
     st.session_state["filters"] = filters.sidebar()
     page.run()
 
