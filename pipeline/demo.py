@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline import db, history, periods
+from pipeline.metrics import end_of_day
 
 DAY = np.timedelta64(1, "D")
 SECOND = np.timedelta64(1, "s")
@@ -372,7 +373,7 @@ def deal_versions(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Every history version up to the as-of date, and each deal's latest state."""
     n = len(deals)
-    as_of_end = np.datetime64(db_end_of_day(spec.as_of), "s")
+    as_of_end = np.datetime64(end_of_day(spec.as_of), "s")
     created = deals["created_at"].to_numpy()
     end = deals["end_at"].to_numpy()
     first, reached = deals["first_stage"].to_numpy(), deals["reached"].to_numpy()
@@ -491,7 +492,7 @@ def make_activities(
     spec: DemoSpec, rng: np.random.Generator, deals: pd.DataFrame, current: pd.DataFrame
 ) -> pd.DataFrame:
     """Touches spread over each deal's life so far; neglected deals go quiet early."""
-    as_of_end = np.datetime64(db_end_of_day(spec.as_of), "s")
+    as_of_end = np.datetime64(end_of_day(spec.as_of), "s")
     created = deals["created_at"].to_numpy()
     end = np.minimum(deals["end_at"].to_numpy(), as_of_end)
     quiet = deals["neglected"].to_numpy()
@@ -532,7 +533,7 @@ def make_activities(
     deal_index = frame["deal_id"].to_numpy() - 1
     frame["owner_id"] = deals["owner_id"].to_numpy()[deal_index]
     frame["account_id"] = deals["account_id"].to_numpy()[deal_index]
-    frame["created_at"] = frame["done_at"].fillna(np.datetime64(db_end_of_day(spec.as_of)))
+    frame["created_at"] = frame["done_at"].fillna(np.datetime64(end_of_day(spec.as_of)))
     frame = frame.sort_values(["created_at", "deal_id"], kind="stable", ignore_index=True)
     frame["id"] = np.arange(1, len(frame) + 1)
     return frame
@@ -610,10 +611,6 @@ def make_forecast_calls(
         rows,
         columns=["user_id", "quarter_start", "submitted_at", "commit_amount", "best_case_amount"],
     )
-
-
-def db_end_of_day(day: date) -> datetime:
-    return datetime.combine(day + timedelta(days=1), datetime.min.time())
 
 
 def load(con: duckdb.DuckDBPyConnection, spec: DemoSpec, tables: dict[str, pd.DataFrame]) -> None:

@@ -103,27 +103,33 @@ def attainment_by_period(
     first = min(p.start for p in spans)
     last = max(p.end for p in spans)
     quotas = monthly_quota(query(con, "quota_by_month", start=first, end=last, **scope))
-    rows = []
-    for span in spans:
-        won_amount = won.at[span.kind, "won"]
-        quota = periods.prorated_quota(quotas, span.start, span.end)
-        pace = periods.prorated_quota(quotas, span.start, span.to_date_end)
-        rows.append(
-            {
-                "period": span.kind,
-                "start": span.start,
-                "end": span.end,
-                "won": won_amount,
-                "won_deals": int(won.at[span.kind, "won_deals"]),
-                "quota": quota,
-                "attainment": ratio(won_amount, quota),
-                "pace": pace,
-                "pace_attainment": ratio(won_amount, pace),
-                "gap": None if quota is None else quota - won_amount,
-                "vs_pace": None if pace is None else won_amount - pace,
-            }
-        )
+    rows = [
+        {
+            "period": span.kind,
+            "start": span.start,
+            "end": span.end,
+            "won": won.at[span.kind, "won"],
+            "won_deals": int(won.at[span.kind, "won_deals"]),
+            **attainment_figures(won.at[span.kind, "won"], quotas, span),
+        }
+        for span in spans
+    ]
     return with_float_ratios(pd.DataFrame(rows))
+
+
+def attainment_figures(won: Decimal, monthly: dict[date, Decimal], span: periods.Period) -> dict:
+    """Quota, pace, attainment, pace attainment, gap and versus-pace for one scope and
+    period, from its won revenue and monthly quotas (None / NaN where there is no quota)."""
+    quota = periods.prorated_quota(monthly, span.start, span.end)
+    pace = periods.prorated_quota(monthly, span.start, span.to_date_end)
+    return {
+        "quota": quota,
+        "attainment": ratio(won, quota),
+        "pace": pace,
+        "pace_attainment": ratio(won, pace),
+        "gap": None if quota is None else quota - won,
+        "vs_pace": None if pace is None else won - pace,
+    }
 
 
 def with_float_ratios(frame: pd.DataFrame) -> pd.DataFrame:
@@ -135,19 +141,13 @@ def with_float_ratios(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def finish_attainment(frame: pd.DataFrame, quota_of, span: periods.Period) -> pd.DataFrame:
-    """Add quota, pace, attainment and gap columns, using ``quota_of(row)`` -> monthly quotas."""
-    quotas = [quota_of(row) for row in frame.itertuples()]
-    frame = frame.copy()
-    frame["quota"] = [periods.prorated_quota(q, span.start, span.end) for q in quotas]
-    frame["pace"] = [periods.prorated_quota(q, span.start, span.to_date_end) for q in quotas]
-    frame["attainment"] = [ratio(w, q) for w, q in zip(frame["won"], frame["quota"], strict=True)]
-    frame["gap"] = [
-        None if q is None else q - w for w, q in zip(frame["won"], frame["quota"], strict=True)
-    ]
-    frame["vs_pace"] = [
-        None if p is None else w - p for w, p in zip(frame["won"], frame["pace"], strict=True)
-    ]
-    return with_float_ratios(frame)
+    """Add the attainment_figures columns per row, using ``quota_of(row)`` -> monthly quotas."""
+    figures = pd.DataFrame(
+        [attainment_figures(row.won, quota_of(row), span) for row in frame.itertuples()],
+        index=frame.index,
+        columns=["quota", "attainment", "pace", "pace_attainment", "gap", "vs_pace"],
+    )
+    return with_float_ratios(frame.join(figures))
 
 
 def grouped_quotas(frame: pd.DataFrame, key: str) -> dict[int, dict[date, Decimal]]:

@@ -8,6 +8,7 @@ import duckdb
 import pytest
 
 from pipeline import db, demo
+from pipeline.metrics import end_of_day
 from tests.conftest import database_held_by_another_process
 
 AS_OF = date(2026, 11, 22)
@@ -61,7 +62,7 @@ def test_versions_are_contiguous_and_ordered(demo_db):
     """)  # fmt: skip
     assert gaps == 0
     assert scalar(demo_db, "SELECT count(*) FROM deal_history WHERE valid_to IS NULL") == 3000
-    assert scalar(demo_db, "SELECT max(valid_from) FROM deal_history") < demo.db_end_of_day(AS_OF)
+    assert scalar(demo_db, "SELECT max(valid_from) FROM deal_history") < end_of_day(AS_OF)
 
 
 def test_realistic_shape(demo_db):

@@ -114,6 +114,8 @@ def test_attainment_by_rep(tiny):
     assert frame.at["Dee Rep", "quota"] is None
     east = metrics.attainment_by_rep(tiny, AS_OF, "QTD", team_id=1)
     assert list(east["rep"]) == ["Ann Rep", "Bob Rep"]
+    empty = metrics.attainment_by_rep(tiny, AS_OF, "QTD", team_id=3)  # a team with no reps
+    assert empty.empty and {"quota", "attainment", "gap"} <= set(empty.columns)
 
 
 def test_won_by_month(tiny):
