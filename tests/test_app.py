@@ -55,11 +55,25 @@ def test_overview_on_the_tiny_fixture(app, tiny_path):
         "Attainment 122.0% of $25,000.00 quota",
         "Attainment 394.3% of $5,833.33 quota",
     ]
+    captions = [shown(c.value) for c in at.caption]
+    assert "Pace $265,000.00 · Gap $246,498.50" in captions  # YTD
+    assert "Pace $2,500.00 · Gap -$17,166.67" in captions  # WTD: 5,833.33 - 23,000
     assert metric(at, "Commit forecast").value == "$93,501"
+    assert metric(at, "Best-case forecast").value == "$123,501"
     assert metric(at, "Coverage").value == "2.49x"
+    assert (
+        "Closed $42,501.00 · Commit $51,000.00 · Best case $30,000.00 · "
+        "Open pipeline $81,000.00 (weighted $55,800.00)"
+    ) in captions
     teams = at.dataframe[0].value
     assert list(teams["team"]) == ["East", "Empty", "West"]
     assert list(teams["won"]) == [22501.00, 0.0, 20000.00]
+    assert list(teams["quota"].fillna(-1)) == [54000.00, -1, 24000.00]  # Empty: no quota
+    reps = at.dataframe[1].value.set_index("rep")
+    assert reps.loc["Ann Rep", ["won", "quota", "pace", "gap"]].tolist() == [
+        15000.25, 30000.00, 16000.00, 14999.75
+    ]  # fmt: skip
+    assert reps.loc["Bob Rep", "vs_pace"] == -5299.25  # 7,500.75 - (8,000 + 8,000 x 18/30)
 
 
 def test_changing_a_filter_changes_the_figures(app, tiny_path):
