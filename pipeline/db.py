@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import datetime
 from importlib import resources
 from pathlib import Path
 
@@ -126,7 +127,6 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
         for version, sql in pending:
             con.execute(sql)
             set_meta(con, "schema_version", str(version))
-        con.execute("INSERT OR IGNORE INTO meta VALUES ('data_version', '0')")
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -151,14 +151,31 @@ def get_meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
 
 
 def data_version(con: duckdb.DuckDBPyConnection) -> int:
-    """A counter every write bumps; cached query results are keyed by it."""
-    return int(get_meta(con, "data_version") or 0)
+    """The id of the latest change; cached query results are keyed by it."""
+    return con.execute("SELECT coalesce(max(id), 0) FROM change_log").fetchone()[0]
 
 
-def bump_data_version(con: duckdb.DuckDBPyConnection) -> None:
+def record_change(
+    con: duckdb.DuckDBPyConnection,
+    kind: str,
+    *,
+    user_id: int | None = None,
+    deal_id: int | None = None,
+    summary: str | None = None,
+    at: datetime | None = None,
+) -> None:
+    """Append to the change log inside the caller's transaction, which also moves the
+    data version on so every cached result refreshes once the transaction commits."""
     con.execute(
-        "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) "
-        "WHERE key = 'data_version'"
+        "INSERT INTO change_log (changed_at, user_id, kind, deal_id, summary) "
+        "VALUES ($at, $user_id, $kind, $deal_id, $summary)",
+        {
+            "at": at or datetime.now(),
+            "user_id": user_id,
+            "kind": kind,
+            "deal_id": deal_id,
+            "summary": summary,
+        },
     )
 
 
@@ -171,3 +188,27 @@ def set_setting(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
     con.execute(
         "INSERT OR REPLACE INTO settings VALUES ($key, $value)", {"key": key, "value": value}
     )
+
+
+# Each id sequence and the highest id the bulk load gave out from it.
+SEQUENCES = {
+    "team_ids": "SELECT coalesce(max(id), 0) FROM teams",
+    "user_ids": "SELECT coalesce(max(id), 0) FROM users",
+    "account_ids": "SELECT coalesce(max(id), 0) FROM accounts",
+    "deal_ids": "SELECT coalesce(max(id), 0) FROM deals",
+    "activity_ids": "SELECT coalesce(max(id), 0) FROM activities",
+    "forecast_call_ids": "SELECT coalesce(max(id), 0) FROM forecast_calls",
+    "stage_ids": "SELECT coalesce(max(id), 0) FROM stages",
+}
+
+
+def advance_sequences(con: duckdb.DuckDBPyConnection) -> None:
+    """After a bulk load with explicit ids: move each id sequence past the ids used, so
+    later inserts do not collide."""
+    for sequence, highest_id_sql in SEQUENCES.items():
+        highest = con.execute(highest_id_sql).fetchone()[0]
+        if highest:
+            con.execute(
+                "SELECT max(nextval($sequence)) FROM range($n)",
+                {"sequence": sequence, "n": highest},
+            )

@@ -641,7 +641,7 @@ def load(con: duckdb.DuckDBPyConnection, spec: DemoSpec, tables: dict[str, pd.Da
             "FROM accounts WHERE accounts.id = deal_history.account_id"
         )
         history.rebuild_current_deals(con)
-        advance_sequences(con)
+        db.advance_sequences(con)
         for key, value in {
             "auth_mode": "demo",
             "demo_anchor": spec.as_of.isoformat(),
@@ -649,7 +649,8 @@ def load(con: duckdb.DuckDBPyConnection, spec: DemoSpec, tables: dict[str, pd.Da
             "demo_deals": str(spec.deals),
         }.items():
             db.set_setting(con, key, value)
-        db.bump_data_version(con)
+        summary = f"Demo built: {spec.deals:,} deals as of {spec.as_of}"
+        db.record_change(con, "demo", summary=summary)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -665,15 +666,6 @@ INSERTS = {
     "forecast_calls": "INSERT INTO forecast_calls BY NAME SELECT * FROM incoming",
     "quotas": "INSERT INTO quotas BY NAME SELECT * FROM incoming",
     "deal_history": "INSERT INTO deal_history BY NAME SELECT * FROM incoming",
-}
-# Each id sequence and the highest id the bulk load gave out from it.
-SEQUENCES = {
-    "team_ids": "SELECT coalesce(max(id), 0) FROM teams",
-    "user_ids": "SELECT coalesce(max(id), 0) FROM users",
-    "account_ids": "SELECT coalesce(max(id), 0) FROM accounts",
-    "deal_ids": "SELECT coalesce(max(id), 0) FROM deals",
-    "activity_ids": "SELECT coalesce(max(id), 0) FROM activities",
-    "forecast_call_ids": "SELECT coalesce(max(id), 0) FROM forecast_calls",
 }
 
 
@@ -693,17 +685,6 @@ def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
         {"table": table},
     ).fetchall()
     return {name for (name,) in rows}
-
-
-def advance_sequences(con: duckdb.DuckDBPyConnection) -> None:
-    """Move each id sequence past the ids the bulk load used, so later inserts do not collide."""
-    for sequence, highest_id_sql in SEQUENCES.items():
-        highest = con.execute(highest_id_sql).fetchone()[0]
-        if highest:
-            con.execute(
-                "SELECT max(nextval($sequence)) FROM range($n)",
-                {"sequence": sequence, "n": highest},
-            )
 
 
 def build(path: Path | str, spec: DemoSpec) -> Path:
@@ -742,10 +723,8 @@ def ensure_current(path: Path | str, today: date) -> str | None:
         anchor = db.get_setting(con, "demo_anchor")
         if anchor is None or date.fromisoformat(anchor) >= today:
             return None
-        if con.execute("SELECT count(*) FROM deal_history WHERE change_source = 'edit'").fetchone()[
-            0
-        ]:
-            return None  # keep people's edits; `python -m pipeline demo` rebuilds on request
+        if con.execute("SELECT count(*) FROM change_log WHERE user_id IS NOT NULL").fetchone()[0]:
+            return None  # keep people's changes; `python -m pipeline demo` rebuilds on request
         spec = DemoSpec(
             deals=int(db.get_setting(con, "demo_deals", str(DemoSpec.deals))),
             seed=int(db.get_setting(con, "demo_seed", str(DemoSpec.seed))),

@@ -22,6 +22,7 @@ def build_tiny(path: Path) -> Path:
     con.execute("BEGIN TRANSACTION")
     con.execute((FIXTURES / "tiny.sql").read_text(encoding="utf-8"))
     history.rebuild_current_deals(con)
+    db.advance_sequences(con)
     con.execute("COMMIT")
     con.close()
     return path

@@ -12,7 +12,7 @@ from tests.conftest import database_held_by_another_process
 def test_new_file_gets_the_latest_schema(tmp_path):
     con = db.connect(tmp_path / "new.duckdb")
     assert db.schema_version(con) == db.latest_version()
-    assert db.data_version(con) == 0
+    assert db.data_version(con) == 1  # the migration's own change-log entry
     assert {"deals", "deal_history", "activities", "quotas", "forecast_calls", "reviews",
             "review_items", "settings", "stages", "accounts", "users", "teams"} <= set(
         db.user_tables(con)
@@ -70,8 +70,13 @@ def test_a_file_locked_by_another_process(tmp_path):
             db.connect(path)
 
 
-def test_data_version_counts_writes(tmp_path):
+def test_data_version_counts_recorded_changes(tmp_path):
     con = db.connect(tmp_path / "v.duckdb")
-    db.bump_data_version(con)
-    db.bump_data_version(con)
-    assert db.data_version(con) == 2
+    db.record_change(con, "settings", summary="one")
+    db.record_change(con, "settings", user_id=4, summary="two")
+    assert db.data_version(con) == 3
+    assert con.execute("SELECT kind, user_id, summary FROM change_log ORDER BY id").fetchall() == [
+        ("schema", None, "Change log started"),
+        ("settings", None, "one"),
+        ("settings", 4, "two"),
+    ]

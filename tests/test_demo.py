@@ -7,7 +7,7 @@ from datetime import date
 import duckdb
 import pytest
 
-from pipeline import db, demo
+from pipeline import db, deals, demo, users
 from pipeline.metrics import end_of_day
 from tests.conftest import database_held_by_another_process
 
@@ -111,8 +111,10 @@ def test_ensure_current_creates_then_moves_forward(tmp_path):
     assert "forward" in demo.ensure_current(path, date(2026, 11, 22))
     con = db.connect(path)
     assert db.get_setting(con, "demo_anchor") == "2026-11-22"
-    # Once someone has edited the demo, their work is kept.
-    con.execute("UPDATE deal_history SET change_source = 'edit' WHERE deal_id = 1")
+    # Once someone has changed the demo, their work is kept.
+    deal = con.execute("SELECT id, owner_id, version FROM deals WHERE status = 'open'").fetchone()
+    owner = users.get(con, deal[1])
+    deals.save(con, owner, deal[0], deal[2], {"next_step": "Call back"})
     con.close()
     assert demo.ensure_current(path, date(2026, 11, 25)) is None
 

@@ -1,0 +1,330 @@
+"""The write path for deals: the only code that changes a deal.
+
+A save is validated field by field, permission-checked against the signed-in user, and
+guarded by the deal's version: the form sends the version it read, and if anyone saved
+the deal since, the save is refused with who changed what and when (nothing is silently
+overwritten). Otherwise one transaction updates the current row, closes the open
+history version and opens the next one, and appends to the change log (which moves the
+data version on, so every page and session sees the change on its next run).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import duckdb
+
+from pipeline import db, permissions, users, validation, writes
+from pipeline.formatting import money
+
+# Fields a person may change, with the label their messages use.
+EDITABLE = {
+    "name": "Deal name",
+    "stage_id": "Stage",
+    "amount": "Amount",
+    "close_date": "Close date",
+    "probability_override": "Probability override",
+    "forecast_category": "Forecast category",
+    "next_step": "Next step",
+    "next_step_due": "Next step due",
+    "obstacle": "Obstacle",
+    "notes": "Notes",
+    "lost_reason": "Lost reason",
+    "owner_id": "Owner",
+}
+# What a history timeline or a conflict reports as changed between two versions.
+TRACKED = {**EDITABLE, "status": "Status"}
+OPEN_FORECAST_CATEGORIES = ("Pipeline", "Best Case", "Commit", "Omitted")
+
+
+class DealGone(Exception):
+    """The deal no longer exists."""
+
+
+@dataclass(frozen=True)
+class Difference:
+    field: str  # label, e.g. "Amount"
+    before: str
+    after: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.before} → {self.after}"
+
+
+class Conflict(Exception):
+    """Someone saved the deal after this form read it; nothing was written."""
+
+    def __init__(self, who: str, when: datetime, differences: list[Difference]):
+        self.who, self.when, self.differences = who, when, differences
+        what = "; ".join(map(str, differences)) or "no visible fields"
+        super().__init__(
+            f"This deal was changed by {who} at {when:%Y-%m-%d %H:%M} since you opened it "
+            f"({what}). Nothing was saved: reload the deal and make your change again."
+        )
+
+
+@dataclass(frozen=True)
+class Saved:
+    deal_id: int
+    version: int
+    changed: list[str]  # labels of the fields that changed; empty when nothing did
+
+
+def load(con: duckdb.DuckDBPyConnection, deal_id: int) -> dict | None:
+    """The deal's current row as a dict, or None."""
+    relation = con.execute("SELECT * FROM deals WHERE id = $id", {"id": deal_id})
+    row = relation.fetchone()
+    return dict(zip([c[0] for c in relation.description], row, strict=True)) if row else None
+
+
+def version_row(con: duckdb.DuckDBPyConnection, deal_id: int, version: int) -> dict | None:
+    relation = con.execute(
+        "SELECT * FROM deal_history WHERE deal_id = $id AND version = $version",
+        {"id": deal_id, "version": version},
+    )
+    row = relation.fetchone()
+    return dict(zip([c[0] for c in relation.description], row, strict=True)) if row else None
+
+
+def stage(con: duckdb.DuckDBPyConnection, stage_id) -> dict | None:
+    relation = con.execute("SELECT * FROM stages WHERE id = $id", {"id": stage_id})
+    row = relation.fetchone()
+    return dict(zip([c[0] for c in relation.description], row, strict=True)) if row else None
+
+
+def save(
+    con: duckdb.DuckDBPyConnection,
+    actor: users.User,
+    deal_id: int,
+    expected_version: int,
+    changes: dict,
+    *,
+    now: datetime | None = None,
+) -> Saved:
+    """Apply ``changes`` ({field: value as typed or chosen}) to the deal, provided it is
+    still at ``expected_version``. Raises DealGone, Conflict, PermissionDenied,
+    ValidationError or writes.Busy; in each case nothing was written."""
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise ValueError(f"not editable: {', '.join(sorted(unknown))}")
+
+    def work() -> Saved:
+        current = load(con, deal_id)
+        if current is None:
+            raise DealGone(f"Deal {deal_id} no longer exists; it was removed since you opened it.")
+        if current["version"] != expected_version:
+            opened = version_row(con, deal_id, expected_version) or current
+            require_can_edit(con, actor, opened)
+            raise conflict(con, opened, current)
+        require_can_edit(con, actor, current)
+        at = writes.stamp(now, current["updated_at"])
+        updated = apply(con, actor, current, changes, at)
+        changed = [TRACKED[f] for f in TRACKED if updated[f] != current[f]]
+        if not changed:
+            return Saved(deal_id, current["version"], [])
+        write(con, actor, updated, at)
+        db.record_change(
+            con, "deal", user_id=actor.id, deal_id=deal_id, summary=", ".join(changed), at=at
+        )
+        return Saved(deal_id, current["version"] + 1, changed)
+
+    return writes.transaction(con, work)
+
+
+def require_can_edit(con: duckdb.DuckDBPyConnection, actor: users.User, deal: dict) -> None:
+    owner = users.get(con, deal["owner_id"])
+    owner_name = owner.name if owner else "nobody"
+    permissions.require(
+        permissions.can_edit_deals_of(actor, owner),
+        f"{actor.name} ({actor.role}) may not edit deals owned by {owner_name}.",
+    )
+
+
+def apply(
+    con: duckdb.DuckDBPyConnection, actor: users.User, current: dict, changes: dict, at: datetime
+) -> dict:
+    """The deal's new row: typed values parsed and checked, then the fields that follow
+    from them (status, closing time, time in stage, push count) derived."""
+    check = validation.Collector()
+    new = dict(current)
+    created = current["created_at"].date()
+    latest = validation.horizon(at.date())
+    if "name" in changes:
+        new["name"] = check.take(validation.text, changes["name"], "Deal name", 200)
+        if new["name"] is None:
+            check.add("Deal name", "is required")
+    if "amount" in changes:
+        new["amount"] = check.take(
+            validation.amount, changes["amount"], "Amount", current["currency"]
+        )
+    for field, limit in (
+        ("next_step", validation.SHORT_TEXT_LIMIT),
+        ("obstacle", validation.SHORT_TEXT_LIMIT),
+        ("lost_reason", validation.SHORT_TEXT_LIMIT),
+        ("notes", validation.NOTE_LIMIT),
+    ):
+        if field in changes:
+            new[field] = check.take(validation.text, changes[field], EDITABLE[field], limit)
+    for field in ("close_date", "next_step_due"):
+        if field in changes:
+            new[field] = check.take(validation.day, changes[field], EDITABLE[field])
+            check.take(
+                validation.within,
+                new[field],
+                EDITABLE[field],
+                earliest=created,
+                latest=latest,
+                why="the deal was created",
+            )
+    if "probability_override" in changes:
+        new["probability_override"] = check.take(
+            validation.percent, changes["probability_override"], "Probability override"
+        )
+    if "forecast_category" in changes:
+        new["forecast_category"] = check.take(
+            validation.choice,
+            changes["forecast_category"],
+            "Forecast category",
+            OPEN_FORECAST_CATEGORIES,
+        )
+    if "owner_id" in changes and changes["owner_id"] != current["owner_id"]:
+        new["owner_id"] = check_new_owner(con, actor, changes["owner_id"], check)
+    target = current_stage = stage(con, current["stage_id"])
+    if "stage_id" in changes:
+        target = stage(con, changes["stage_id"])
+        if target is None or target["pipeline"] != current_stage["pipeline"]:
+            check.add("Stage", f"{changes['stage_id']!r} is not a stage of this pipeline")
+            target = current_stage
+    check.raise_if_any()
+    derive(new, current, target, at, check)
+    check.raise_if_any()
+    return new
+
+
+def check_new_owner(
+    con: duckdb.DuckDBPyConnection, actor: users.User, owner_id, check: validation.Collector
+):
+    if not permissions.can_reassign(actor):
+        check.add("Owner", f"a {actor.role} cannot reassign deals")
+        return None
+    owner = users.get(con, owner_id)
+    if owner is None or not owner.active or owner.role not in users.DEAL_OWNER_ROLES:
+        check.add("Owner", f"{owner_id!r} is not an active rep or manager")
+        return None
+    if not permissions.can_edit_deals_of(actor, owner):
+        check.add("Owner", f"{owner.name} is not on your team")
+        return None
+    return owner.id
+
+
+def derive(new: dict, current: dict, target: dict, at: datetime, check) -> None:
+    """Fields that follow from the edit, and the rules that span several fields."""
+    status = "won" if target["is_won"] else ("lost" if target["is_closed"] else "open")
+    new["stage_id"], new["status"] = target["id"], status
+    if new["stage_id"] != current["stage_id"]:
+        new["stage_entered_at"] = at
+    if status != "open" and current["status"] == "open":  # closing now
+        new["closed_at"] = at
+        new["forecast_category"] = None  # the closed stage's own category applies
+        if new["close_date"] == current["close_date"]:
+            new["close_date"] = at.date()
+    if status == "open" and current["status"] != "open":  # reopened
+        new["closed_at"] = None
+        new["forecast_category"] = None
+    if status == "lost":
+        if not new["lost_reason"]:
+            check.add("Lost reason", "is required when a deal is lost")
+    else:
+        new["lost_reason"] = None
+    if status != "open" and new["close_date"] and new["close_date"] > at.date():
+        check.add("Close date", "a closed deal cannot close in the future")
+    if status == "open" and current["status"] == "open":
+        moved_later = (
+            new["close_date"] is not None
+            and current["close_date"] is not None
+            and new["close_date"] > current["close_date"]
+        )
+        new["push_count"] = current["push_count"] + int(moved_later)
+
+
+_UPDATE = """
+UPDATE deals SET
+    name = $name, owner_id = $owner_id, stage_id = $stage_id, status = $status,
+    amount = $amount, probability_override = $probability_override,
+    forecast_category = $forecast_category, close_date = $close_date,
+    closed_at = $closed_at, lost_reason = $lost_reason, next_step = $next_step,
+    next_step_due = $next_step_due, obstacle = $obstacle, notes = $notes,
+    stage_entered_at = $stage_entered_at, push_count = $push_count,
+    updated_at = $at, updated_by = $actor, version = version + 1
+WHERE id = $id AND version = $version
+"""
+_CLOSE_VERSION = """
+UPDATE deal_history SET valid_to = $at WHERE deal_id = $id AND version = $version
+"""
+_OPEN_VERSION = """
+INSERT INTO deal_history BY NAME
+SELECT
+    * EXCLUDE (id, last_activity_at, stage_entered_at, push_count, updated_at, updated_by),
+    id AS deal_id, updated_at AS valid_from, updated_by AS changed_by, 'edit' AS change_source
+FROM deals WHERE id = $id
+"""
+_WRITTEN = [
+    "name",
+    "owner_id",
+    "stage_id",
+    "status",
+    "amount",
+    "probability_override",
+    "forecast_category",
+    "close_date",
+    "closed_at",
+    "lost_reason",
+    "next_step",
+    "next_step_due",
+    "obstacle",
+    "notes",
+    "stage_entered_at",
+    "push_count",
+]
+
+
+def write(con: duckdb.DuckDBPyConnection, actor: users.User, new: dict, at: datetime) -> None:
+    key = {"id": new["id"], "version": new["version"]}
+    con.execute(_UPDATE, {**{f: new[f] for f in _WRITTEN}, **key, "at": at, "actor": actor.id})
+    con.execute(_CLOSE_VERSION, {**key, "at": at})
+    con.execute(_OPEN_VERSION, {"id": new["id"]})
+
+
+def conflict(con: duckdb.DuckDBPyConnection, opened: dict, current: dict) -> Conflict:
+    editor = users.get(con, current["updated_by"])
+    who = editor.name if editor else "an import"
+    return Conflict(who, current["updated_at"], differences(con, opened, current))
+
+
+def differences(con: duckdb.DuckDBPyConnection, before: dict, after: dict) -> list[Difference]:
+    """What changed between two versions of a deal, in words."""
+    return [
+        Difference(label, describe(con, field, before), describe(con, field, after))
+        for field, label in TRACKED.items()
+        if before.get(field) != after.get(field)
+    ]
+
+
+def describe(con: duckdb.DuckDBPyConnection, field: str, row: dict) -> str:
+    value = row.get(field)
+    if value is None:
+        return "—"
+    if field == "stage_id":
+        found = stage(con, value)
+        return found["name"] if found else f"stage {value}"
+    if field == "owner_id":
+        owner = users.get(con, value)
+        return owner.name if owner else f"user {value}"
+    if field == "amount":
+        return money(value, row.get("currency") or "USD")
+    if field == "probability_override":
+        return f"{value * 100:g}%"
+    if isinstance(value, date):
+        return f"{value:%Y-%m-%d}"
+    return str(value)

@@ -1,0 +1,76 @@
+"""Each rep's weekly forecast call for the quarter: what they commit to and their best
+case. A call can be revised until its week ends; calls from earlier weeks are kept as
+they were, so the trend across the quarter stays visible."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import duckdb
+
+from pipeline import db, periods, permissions, users, validation, writes
+from pipeline.metrics import fiscal_start_month
+
+_THIS_WEEKS_CALL = """
+SELECT id FROM forecast_calls
+WHERE user_id = $user_id AND quarter_start = $quarter_start AND submitted_at >= $week_start
+ORDER BY submitted_at DESC
+LIMIT 1
+"""
+_INSERT = """
+INSERT INTO forecast_calls (user_id, quarter_start, submitted_at, commit_amount,
+                            best_case_amount, note)
+VALUES ($user_id, $quarter_start, $at, $commit, $best_case, $note)
+RETURNING id
+"""
+_REVISE = """
+UPDATE forecast_calls
+SET submitted_at = $at, commit_amount = $commit, best_case_amount = $best_case, note = $note
+WHERE id = $id
+"""
+
+
+def submit(
+    con: duckdb.DuckDBPyConnection,
+    actor: users.User,
+    *,
+    commit,
+    best_case,
+    note: str | None = None,
+    now: datetime | None = None,
+) -> tuple[int, bool]:
+    """Record the user's call for the current fiscal quarter. Returns (id, revised):
+    revised is True when this week's earlier call was replaced."""
+    permissions.require(
+        permissions.can_submit_forecast(actor), f"A {actor.role} does not submit forecast calls."
+    )
+    now = now or datetime.now()
+    check = validation.Collector()
+    commit_amount = check.take(validation.amount, commit, "Commit")
+    best_amount = check.take(validation.amount, best_case, "Best case")
+    for label, value in (("Commit", commit_amount), ("Best case", best_amount)):
+        if value is None and not any(p.field == label for p in check.problems):
+            check.add(label, "is required")
+    if commit_amount is not None and best_amount is not None and best_amount < commit_amount:
+        check.add("Best case", "must be at least the commit (best case includes it)")
+    text = check.take(validation.text, note, "Note", validation.NOTE_LIMIT)
+    check.raise_if_any()
+    week_start = datetime.combine(now.date() - timedelta(days=now.weekday()), datetime.min.time())
+
+    def work() -> tuple[int, bool]:
+        quarter = periods.fiscal_quarter_start(now.date(), fiscal_start_month(con))
+        params = {"commit": commit_amount, "best_case": best_amount, "note": text, "at": now}
+        found = con.execute(
+            _THIS_WEEKS_CALL,
+            {"user_id": actor.id, "quarter_start": quarter, "week_start": week_start},
+        ).fetchone()
+        if found:
+            con.execute(_REVISE, {**params, "id": found[0]})
+            call_id, revised = found[0], True
+        else:
+            row = {**params, "user_id": actor.id, "quarter_start": quarter}
+            call_id, revised = con.execute(_INSERT, row).fetchone()[0], False
+        db.record_change(con, "forecast_call", user_id=actor.id, summary="Forecast call", at=now)
+        return call_id, revised
+
+    return writes.transaction(con, work)
