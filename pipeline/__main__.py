@@ -1,4 +1,4 @@
-"""Command line: python -m pipeline {demo,info} ...
+"""Command line: python -m pipeline {demo,info,users} ...
 
 Every user-caused failure prints one line to stderr and exits non-zero.
 """
@@ -6,11 +6,12 @@ Every user-caused failure prints one line to stderr and exits non-zero.
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 import time
 from datetime import date
 
-from pipeline import db, demo, metrics
+from pipeline import db, demo, metrics, users, validation
 
 
 def parse_day(text: str) -> date:
@@ -40,7 +41,64 @@ def build_parser() -> argparse.ArgumentParser:
     )
     info_cmd = commands.add_parser("info", help="what a database holds")
     info_cmd.add_argument("--db")
+    add_user_commands(commands)
     return parser
+
+
+def add_user_commands(commands) -> None:
+    user_cmd = commands.add_parser("users", help="manage who can sign in")
+    user_cmd.add_argument("--db")
+    actions = user_cmd.add_subparsers(dest="action", required=True)
+    add = actions.add_parser("add", help="create a user who signs in with a password")
+    add.add_argument("--email", required=True)
+    add.add_argument("--name", required=True)
+    add.add_argument("--role", required=True, choices=users.ROLES)
+    add.add_argument("--team", help="team name (reps and managers)")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    actions.add_parser("list", help="every user, role, team and status")
+    for name, text in (("disable", "stop a user signing in"), ("enable", "let them again")):
+        action = actions.add_parser(name, help=text)
+        action.add_argument("email")
+    password = actions.add_parser("password", help="set a user's password")
+    password.add_argument("email")
+    password.add_argument("--password-stdin", action="store_true")
+
+
+def read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Again: ") != first:
+        raise validation.ValidationError([validation.FieldError("Password", "did not match")])
+    return first
+
+
+def run_users(args: argparse.Namespace) -> None:
+    con = db.connect(args.db or db.database_path())
+    try:
+        if args.action == "add":
+            user = users.add(
+                con,
+                name=args.name,
+                email=args.email,
+                role=args.role,
+                team=args.team,
+                password=read_password(args.password_stdin),
+            )
+            print(f"Added {user.email} ({user.role}).")
+        elif args.action == "password":
+            users.set_password(con, args.email, read_password(args.password_stdin))
+            print(f"Password set for {args.email}.")
+        elif args.action in ("disable", "enable"):
+            user = users.set_active(con, args.email, args.action == "enable")
+            print(f"{user.email} is now {'active' if user.active else 'disabled'}.")
+        else:
+            for email, name, role, team, active, has_password in users.listing(con):
+                status = "active" if active else "disabled"
+                sign_in = "password" if has_password else "no password"
+                print(f"{email:<32} {name:<24} {role:<10} {team or '—':<12} {status:<9} {sign_in}")
+    finally:
+        con.close()
 
 
 def run_demo(args: argparse.Namespace) -> None:
@@ -69,7 +127,9 @@ def main(argv: list[str] | None = None) -> int:
             run_demo(args)
         elif args.command == "info":
             print_info(args.db or db.database_path())
-    except db.DatabaseError as exc:
+        elif args.command == "users":
+            run_users(args)
+    except (db.DatabaseError, validation.ValidationError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     return 0

@@ -8,14 +8,18 @@ import sys
 import duckdb
 
 
-def run(*args: str, env_db=None):
+def run(*args: str, env_db=None, stdin: str | None = None):
     env = None
     if env_db is not None:
         import os
 
         env = {**os.environ, "SALES_DB": str(env_db)}
     return subprocess.run(
-        [sys.executable, "-m", "pipeline", *args], capture_output=True, text=True, env=env
+        [sys.executable, "-m", "pipeline", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        input=stdin,
     )
 
 
@@ -48,3 +52,36 @@ def test_bad_arguments_get_one_line(tmp_path):
     assert result.returncode == 1
     assert result.stderr.strip() == f"error: No database at {tmp_path / 'missing.duckdb'}."
     assert "Traceback" not in result.stderr
+
+
+def test_users_are_added_listed_and_disabled(tiny_path):
+    db_args = ("users", "--db", str(tiny_path))
+    added = run(
+        *db_args, "add", "--email", "nia@example.com", "--name", "Nia New", "--role", "rep",
+        "--team", "West", "--password-stdin", stdin="correct horse\n",
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    assert added.stdout == "Added nia@example.com (rep).\n"
+    listed = run(*db_args, "list").stdout.splitlines()
+    assert any(
+        line.split()[:2] == ["nia@example.com", "Nia"] and "password" in line for line in listed
+    )
+    assert (
+        run(*db_args, "disable", "nia@example.com").stdout == "nia@example.com is now disabled.\n"
+    )
+    con = duckdb.connect(str(tiny_path), read_only=True)
+    row = con.execute("SELECT active, password_hash FROM users WHERE email = 'nia@example.com'")
+    active, hashed = row.fetchone()
+    assert not active and hashed.startswith("$2b$")
+
+
+def test_a_bad_user_is_refused_in_one_line(tiny_path):
+    result = run(
+        "users", "--db", str(tiny_path), "add", "--email", "not-an-email", "--name", "X",
+        "--role", "rep", "--password-stdin", stdin="short\n",
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert result.stderr == (
+        "error: Email: 'not-an-email' is not an e-mail address; "
+        "Password: use at least 8 characters\n"
+    )
