@@ -42,6 +42,12 @@ DEFINITIONS = {
     "period / (quota - won). A common target is 3x.",
     "weighted": "Weighted = amount x probability: the deal's probability override when set, "
     "otherwise its stage's probability.",
+    "stale": "Stale: no activity logged for more than the stale-after days (a setting; "
+    "default 14). A deal never touched counts from its creation.",
+    "overdue": "Overdue: the close date has passed and the deal is still open.",
+    "no_next_step": "No next step: the next-step field is empty.",
+    "stuck": "Stuck: in its current stage more than twice the median time deals spent in "
+    "that stage (completed stays, from the deal history of all deals).",
 }
 
 

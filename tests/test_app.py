@@ -13,16 +13,20 @@ from streamlit.testing.v1 import AppTest
 from pipeline import demo
 
 ROOT = Path(__file__).resolve().parent.parent
+EXECUTIVE = 1  # Erin Exec in tests/fixtures/tiny.sql; the demo's first user is its executive
 
 
 @pytest.fixture
 def app(monkeypatch):
-    def start(path: Path, **query) -> AppTest:
+    def start(path: Path, *, user: int | None = EXECUTIVE, **query) -> AppTest:
+        """Run the app on ``path``, signed in as ``user`` (None: not signed in)."""
         monkeypatch.setenv("SALES_DB", str(path))
         st.cache_resource.clear()
         st.cache_data.clear()
         at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=30)
         at.query_params.update(query)
+        if user is not None:
+            at.session_state["user_id"] = user
         return at.run()
 
     yield start
@@ -134,10 +138,17 @@ def test_overview_on_the_demo_database(app, tmp_path):
 
 def test_first_start_without_a_database_builds_the_demo(app, tmp_path):
     path = tmp_path / "data" / "sales.duckdb"
-    at = app(path)
+    at = app(path, user=None)
     assert not at.exception
     assert path.exists()
     assert [t.value for t in at.toast] == [f"Created a demo database at {path}."]
-    at.run()  # the second run replays the cached preparation: still no error, no new toast
+    # The demo offers its personas, clearly labelled, instead of a password.
+    assert "Demo: choose who you are." in at.info[0].value
+    persona = at.selectbox(key="demo_persona")
+    assert persona.options[0].endswith("— rep, Enterprise")  # reps first: the most people
+    assert sum(option.endswith("— executive") for option in persona.options) == 1
+    persona.set_value(EXECUTIVE)
+    at.button(key="demo_sign_in").click().run()
     assert not at.exception
+    assert at.toast == []  # the cached preparation is replayed without a new toast
     assert len(at.metric) == 7

@@ -8,12 +8,14 @@ an edit shows up on every page and in every session at once.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import duckdb
 import streamlit as st
 
-from pipeline import db, demo, metrics
+from pipeline import db, demo, metrics, workspace
+
+READ_MODULES = {"metrics": metrics, "workspace": workspace}
 
 
 @st.cache_resource(show_spinner="Preparing the demo database…")
@@ -33,20 +35,20 @@ def database_path() -> str:
     return str(db.database_path())
 
 
-def open_database() -> None:
+def open_database() -> str | None:
     """Run by the frame before any page: prepare and open the database, telling the
-    session once what preparation did. When the database cannot be opened, shows the
-    one-line reason and stops the run."""
+    session once what preparation did. Returns the one-line reason when the database
+    cannot be opened."""
     path = database_path()
     try:
         note = prepare(path)
         connection(path)
     except db.DatabaseError as exc:
-        st.error(str(exc), icon="⚠️")
-        st.stop()
+        return str(exc)
     if note and not st.session_state.get("prepare_note_shown"):
         st.session_state["prepare_note_shown"] = True
         st.toast(note, icon=":material/database:")
+    return None
 
 
 def cursor() -> duckdb.DuckDBPyConnection:
@@ -59,15 +61,38 @@ def data_version() -> int:
 
 
 def run(metric: str, **params):
-    """The result of ``pipeline.metrics.<metric>(con, **params)``, cached until the next
-    write to the database."""
+    """The result of ``pipeline.metrics.<metric>(con, **params)`` (or, for a name such as
+    "workspace.timeline", of that module's function), cached until the next write to
+    the database."""
     return _cached(database_path(), data_version(), metric, tuple(sorted(params.items())))
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
 def _cached(path: str, version: int, metric: str, params: tuple):
-    return getattr(metrics, metric)(cursor(), **dict(params))
+    return call(metric, params)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _cached_daily(path: str, day: date, metric: str, params: tuple):
+    return call(metric, params)
+
+
+def call(metric: str, params: tuple):
+    module, _, name = metric.rpartition(".")
+    return getattr(READ_MODULES[module or "metrics"], name)(cursor(), **dict(params))
+
+
+def run_daily(metric: str, **params):
+    """Like run(), but kept for the day: for slow figures over all history (such as
+    median time in stage) that one edit cannot move meaningfully."""
+    return _cached_daily(database_path(), date.today(), metric, tuple(sorted(params.items())))
 
 
 def setting(key: str, default: str) -> str:
     return db.get_setting(cursor(), key, default) or default
+
+
+def now() -> datetime:
+    """The current time to the minute: fresh enough for "overdue" and "stale", and
+    stable within a minute so cached results are reused."""
+    return datetime.now().replace(second=0, microsecond=0)

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.components import data, filters
+from pages.components import auth, data, filters
+from pipeline import permissions, users
 
 
-def pages() -> list:
-    """Every page of the app, in navigation order. A page is listed only once it works.
+def pages(user: users.User | None = None) -> list:
+    """Every page of the app, in navigation order. A page is listed only once it works;
+    pages the signed-in user's role cannot use are kept (so their links resolve) but
+    hidden, and the page itself says why.
 
     The default page is served at the root URL (its own url_path is only reserved), so
     Overview also gets a hidden alias at /overview for links and bookmarks that name it.
@@ -31,13 +34,33 @@ def pages() -> list:
             default=True,
         ),
         st.Page("pages/overview.py", title="Overview", url_path="overview", visibility="hidden"),
+        st.Page(
+            "pages/my_deals.py",
+            title="My deals",
+            icon=":material/handshake:",
+            url_path="my_deals",
+            visibility=shown_if(user is not None and permissions.works_deals(user)),
+        ),
     ]
+
+
+def shown_if(allowed: bool) -> str:
+    return "visible" if allowed else "hidden"
 
 
 def run() -> None:
     st.set_page_config(page_title="Sales pipeline", page_icon=":material/insights:", layout="wide")
-    page = st.navigation(pages())
-    data.open_database()
+    problem = data.open_database()
+    user = None if problem else auth.current_user()
+    page = st.navigation(pages(user), position="sidebar" if user else "hidden")
+    if problem:
+        st.error(problem, icon="⚠️")
+        st.stop()
+    if user is None:
+        auth.sign_in()
+        st.stop()
+    st.session_state["signed_in_user"] = user
+    auth.sidebar(user)
     st.session_state["filters"] = filters.sidebar()
     page.run()
 

@@ -1,0 +1,204 @@
+"""The deal update form and the activity log form.
+
+The form remembers the version of the deal it was opened on (in session state) and
+sends it with the save, so a save over someone else's newer change is refused with
+what they changed instead of overwriting it. Widget values are seeded from the deal
+when it is opened or reloaded; after that they are the user's until they save.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from pages.components import data
+from pages.components.format import percent
+from pipeline import activities, deals, permissions, users, validation, writes
+
+OPENED = "deal_form_opened"  # {"id": deal id, "version": version the form was seeded from}
+FLASH = "deal_form_flash"
+FIELDS = {
+    "stage_id": "edit_stage",
+    "amount": "edit_amount",
+    "close_date": "edit_close_date",
+    "probability_override": "edit_probability",
+    "forecast_category": "edit_category",
+    "next_step": "edit_next_step",
+    "next_step_due": "edit_next_step_due",
+    "obstacle": "edit_obstacle",
+    "notes": "edit_notes",
+    "lost_reason": "edit_lost_reason",
+    "owner_id": "edit_owner",
+}
+STAGE_DEFAULT = ""  # forecast category option meaning "use the stage's"
+
+
+def seed(record: dict) -> None:
+    """Fill the form from the deal as it is now, and remember its version."""
+    amount = record["amount"]
+    probability = record["probability_override"]
+    values = {
+        "stage_id": record["stage_id"],
+        "amount": "" if amount is None else f"{amount:,.2f}",
+        "close_date": record["close_date"],
+        "probability_override": ""
+        if probability is None
+        else f"{(probability * 100).normalize():f}",
+        "forecast_category": record["forecast_category"] or STAGE_DEFAULT,
+        "next_step": record["next_step"] or "",
+        "next_step_due": record["next_step_due"],
+        "obstacle": record["obstacle"] or "",
+        "notes": record["notes"] or "",
+        "lost_reason": record["lost_reason"] or "",
+        "owner_id": record["owner_id"],
+    }
+    for field, key in FIELDS.items():
+        st.session_state[key] = values[field]
+    st.session_state[OPENED] = {"id": record["id"], "version": record["version"]}
+
+
+def edit(record: dict, user: users.User) -> None:
+    opened = st.session_state.get(OPENED)
+    if not opened or opened["id"] != record["id"]:
+        seed(record)
+        opened = st.session_state[OPENED]
+    if FLASH in st.session_state:
+        st.success(st.session_state.pop(FLASH), icon=":material/check_circle:")
+    if opened["version"] != record["version"]:
+        st.warning(
+            f"This deal has changed since you opened it (now version {record['version']}, "
+            f"yours {opened['version']}). Saving will be refused; reload to see the changes.",
+            icon=":material/sync_problem:",
+        )
+    stages = data.run("workspace.stages_of_pipeline", pipeline=record["pipeline"])
+    stage_names = dict(zip(stages["id"], stages["name"], strict=True))
+    stage_labels = {
+        row.id: f"{row.name} · {percent(row.probability, 0)}" for row in stages.itertuples()
+    }
+    with st.form("deal_form", enter_to_submit=False):
+        first, second = st.columns(2)
+        first.selectbox(
+            "Stage", list(stage_labels), format_func=stage_labels.get, key=FIELDS["stage_id"]
+        )
+        second.text_input(
+            f"Amount ({record['currency']})",
+            key=FIELDS["amount"],
+            help="Digits with an optional decimal point; 12,500 and 12500.00 both work.",
+        )
+        first.date_input(
+            "Close date",
+            key=FIELDS["close_date"],
+            format="YYYY-MM-DD",
+            value=None,
+            min_value=date(1990, 1, 1),
+            max_value=date(2100, 12, 31),
+        )
+        second.text_input(
+            "Probability override (%)",
+            key=FIELDS["probability_override"],
+            placeholder=f"blank = stage default ({percent(record['stage_probability'], 0)})",
+        )
+        first.selectbox(
+            "Forecast category",
+            [STAGE_DEFAULT, *deals.OPEN_FORECAST_CATEGORIES],
+            format_func=lambda c: c or f"Stage default ({record['stage_forecast_category']})",
+            key=FIELDS["forecast_category"],
+        )
+        second.text_input("Lost reason (required for Closed Lost)", key=FIELDS["lost_reason"])
+        first.text_input("Next step", key=FIELDS["next_step"])
+        second.date_input(
+            "Next step due",
+            key=FIELDS["next_step_due"],
+            format="YYYY-MM-DD",
+            value=None,
+            min_value=date(1990, 1, 1),
+            max_value=date(2100, 12, 31),
+        )
+        st.text_input("Obstacle", key=FIELDS["obstacle"])
+        st.text_area("Notes", key=FIELDS["notes"], height=100)
+        if permissions.can_reassign(user):
+            team = user.team_id if user.role == "manager" else None
+            owners = data.run("workspace.deal_owners", team_id=team)
+            names = dict(zip(owners["id"], owners["name"], strict=True))
+            names.setdefault(record["owner_id"], record["owner"])
+            st.selectbox("Owner", list(names), format_func=names.get, key=FIELDS["owner_id"])
+        if record["exit_checklist"]:
+            st.caption(
+                f"Moving on from {stage_names[record['stage_id']]}? Its exit checklist: "
+                f"{record['exit_checklist']}"
+            )
+        submitted = st.form_submit_button("Save changes", type="primary", key="deal_save")
+    # A callback: it runs before the widgets exist, the only time their values may be set.
+    st.button(
+        "Reload the deal",
+        key="deal_reload",
+        icon=":material/refresh:",
+        on_click=seed,
+        args=(record,),
+    )
+    if submitted:
+        save(record, user, opened["version"])
+
+
+def save(record: dict, user: users.User, version: int) -> None:
+    changes = {field: st.session_state.get(key) for field, key in FIELDS.items()}
+    if not permissions.can_reassign(user):
+        changes.pop("owner_id")
+    try:
+        saved = deals.save(data.cursor(), user, record["id"], version, changes)
+    except validation.ValidationError as exc:
+        st.error(
+            "Not saved. Please fix:\n"
+            + "\n".join(f"- **{p.field}**: {p.message}" for p in exc.problems),
+            icon=":material/error:",
+        )
+        return
+    except (deals.Conflict, deals.DealGone, permissions.PermissionDenied, writes.Busy) as exc:
+        st.error(str(exc), icon=":material/error:")
+        return
+    if saved.changed:
+        st.session_state[FLASH] = f"Saved: {', '.join(saved.changed)} (version {saved.version})."
+    else:
+        st.session_state[FLASH] = "Nothing to save: the form matches the deal."
+    st.session_state.pop(OPENED, None)  # reseed from the saved deal on the next run
+    st.rerun()
+
+
+def log_activity(record: dict, user: users.User) -> None:
+    outcomes = sorted({o for values in activities.OUTCOMES.values() for o in values})
+    with st.form("activity_form", clear_on_submit=True, enter_to_submit=False):
+        first, second, third = st.columns(3)
+        first.selectbox("Kind", activities.KINDS, key="activity_kind")
+        second.selectbox(
+            "Outcome", ["", *outcomes], key="activity_outcome", format_func=lambda o: o or "—"
+        )
+        third.date_input(
+            "Date",
+            key="activity_date",
+            value="today",
+            format="YYYY-MM-DD",
+            min_value=date(1990, 1, 1),
+            max_value=date(2100, 12, 31),
+        )
+        st.text_area("Note", key="activity_note", height=80)
+        submitted = st.form_submit_button("Log activity", key="activity_save")
+    if not submitted:
+        return
+    try:
+        activities.log(
+            data.cursor(),
+            user,
+            record["id"],
+            kind=st.session_state["activity_kind"],
+            outcome=st.session_state["activity_outcome"],
+            on=st.session_state["activity_date"],
+            note=st.session_state["activity_note"],
+        )
+    except validation.ValidationError as exc:
+        st.error("Not logged: " + str(exc), icon=":material/error:")
+        return
+    except (deals.DealGone, permissions.PermissionDenied, writes.Busy) as exc:
+        st.error(str(exc), icon=":material/error:")
+        return
+    st.toast(f"Logged a {st.session_state['activity_kind']}.", icon=":material/check_circle:")

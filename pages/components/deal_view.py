@@ -1,0 +1,130 @@
+"""One deal opened from My deals: its record, the update form, activity logging, its
+full history and its activities. Every user-entered text is shown as text, never as
+markup."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from pages.components import data, deal_form
+from pages.components.format import markdown_text, money, money_column_format, percent
+from pipeline import permissions, users
+
+FLAGS = {"stale": "stale", "overdue": "overdue", "no_next_step": "no next step", "stuck": "stuck"}
+
+
+def deal_table(listing: pd.DataFrame, currency: str, *, show_owner: bool) -> int | None:
+    """The page of deals as a table; returns the id of the row the user selected."""
+    table = pd.DataFrame(
+        {
+            "Deal": listing["name"],
+            "Account": listing["account"],
+            "Owner": listing["owner"],
+            "Stage": listing["stage"],
+            "Amount": listing["amount"].astype(float),
+            "Probability": (listing["probability"].astype(float) * 100),
+            "Weighted": listing["weighted"].astype(float),
+            "Close date": listing["close_date"],
+            "Next step": listing["next_step"],
+            "Last activity": listing["last_activity_at"],
+            "Flags": [
+                " · ".join(label for flag, label in FLAGS.items() if row[flag])
+                for _, row in listing.iterrows()
+            ],
+        }
+    )
+    if not show_owner:
+        table = table.drop(columns=["Owner"])
+    event = st.dataframe(
+        table,
+        key="deal_list",
+        hide_index=True,
+        on_select="rerun",
+        selection_mode="single-row",
+        column_config={
+            "Amount": st.column_config.NumberColumn(format=money_column_format(currency)),
+            "Weighted": st.column_config.NumberColumn(format=money_column_format(currency)),
+            "Probability": st.column_config.NumberColumn(format="%.0f%%"),
+            "Close date": st.column_config.DateColumn(format="YYYY-MM-DD"),
+            "Last activity": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
+        },
+    )
+    rows = event.selection.rows if event and event.selection else []
+    return int(listing["id"].iloc[rows[0]]) if rows else None
+
+
+def show(deal_id: int, user: users.User, currency: str) -> None:
+    record = data.run("workspace.deal_record", deal_id=deal_id)
+    st.divider()
+    if record is None:
+        st.warning(f"Deal {deal_id} does not exist (it may have been removed).")
+        return
+    owner = users.get(data.cursor(), record["owner_id"])
+    may_edit = permissions.can_edit_deals_of(user, owner)
+    if user.role == "rep" and not may_edit:
+        st.warning("This deal belongs to someone else; you can only open your own deals.")
+        return
+    st.subheader(record["name"], anchor=False)
+    account = record["account"] or "no account"
+    st.caption(
+        f"{markdown_text(account)} · owned by {markdown_text(record['owner'])} · "
+        f"{record['status']} · version {record['version']}, last changed "
+        f"{record['updated_at']:%Y-%m-%d %H:%M} by "
+        f"{markdown_text(record['updated_by_name'] or 'the data load')}"
+    )
+    figures = st.columns(5)
+    figures[0].metric("Amount", money(record["amount"], record["currency"]))
+    figures[1].metric("Stage", record["stage"])
+    overridden = " (override)" if record["probability_override"] is not None else ""
+    figures[2].metric("Probability" + overridden, percent(record["probability"], 0))
+    figures[3].metric("Weighted", money(record["weighted"], record["currency"]))
+    figures[4].metric(
+        "Close date", f"{record['close_date']:%Y-%m-%d}" if record["close_date"] else "—"
+    )
+    update, log, history, done = st.tabs(["Update", "Log activity", "History", "Activities"])
+    with update:
+        if may_edit:
+            deal_form.edit(record, user)
+        else:
+            st.info(f"As {user.role} you can read this deal but not change it.")
+    with log:
+        if may_edit:
+            deal_form.log_activity(record, user)
+        else:
+            st.info(f"As {user.role} you can read this deal but not log on it.")
+    with history:
+        show_timeline(deal_id)
+    with done:
+        show_activities(deal_id)
+
+
+def show_timeline(deal_id: int) -> None:
+    for entry in data.run("workspace.timeline", deal_id=deal_id):
+        st.markdown(
+            f"**Version {entry.version}** · {entry.at:%Y-%m-%d %H:%M} · {markdown_text(entry.who)}"
+        )
+        lines = [
+            f"- {markdown_text(c.field)}: {markdown_text(c.before)} → {markdown_text(c.after)}"
+            for c in entry.changes
+        ]
+        st.markdown("\n".join(lines) or "- no visible change")
+
+
+def show_activities(deal_id: int) -> None:
+    activities = data.run("workspace.activities_of_deal", deal_id=deal_id)
+    if activities.empty:
+        st.caption("No activities yet.")
+        return
+    st.dataframe(
+        activities.rename(
+            columns={"kind": "Kind", "outcome": "Outcome", "note": "Note", "done_at": "Done",
+                     "due_at": "Due", "by": "By"}
+        ),
+        key="deal_activities",
+        hide_index=True,
+        column_config={
+            "Done": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
+            "Due": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
+        },
+    )  # fmt: skip

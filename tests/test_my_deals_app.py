@@ -1,0 +1,196 @@
+"""My deals, the deal form and sign-in under AppTest, on the tiny fixture.
+
+Bob Rep (id 5) owns one open deal: 10, "Juno rollout", 50,000.00 in Negotiation (80%),
+version 2, created 2026-10-05, closing 2026-12-15.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from pipeline import db, deals, users
+
+ROOT = Path(__file__).resolve().parent.parent
+BOB, MIA, ERIN = 5, 2, 1
+
+
+@pytest.fixture
+def open_page(monkeypatch):
+    def start(path: Path, user: int | None, page: str = "pages/my_deals.py", **query) -> AppTest:
+        monkeypatch.setenv("SALES_DB", str(path))
+        st.cache_resource.clear()
+        st.cache_data.clear()
+        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=30)
+        at.query_params.update(query)
+        if user is not None:
+            at.session_state["user_id"] = user
+        at.run()
+        if page != "pages/overview.py":
+            at.switch_page(page).run()
+        return at
+
+    yield start
+    st.cache_resource.clear()
+
+
+def table_with(at: AppTest, column: str):
+    """The displayed table that has ``column`` (read-only tables carry no key in AppTest)."""
+    return next(frame.value for frame in at.dataframe if column in frame.value.columns)
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def stored(path: Path, deal_id: int) -> dict:
+    con = db.connect(path)  # the app's process holds it read-write: same settings
+    try:
+        return deals.load(con, deal_id)
+    finally:
+        con.close()
+
+
+def test_a_rep_sees_their_open_deals_with_flags(open_page, tiny_path):
+    at = open_page(tiny_path, BOB)
+    assert not at.exception
+    assert metric(at, "Open deals") == "1"
+    assert metric(at, "Weighted") == "$40,000"  # 50,000 x 80%
+    table = at.dataframe(key="deal_list").value
+    assert list(table["Deal"]) == ["Juno rollout"]
+    assert "no next step" in table["Flags"].iloc[0]
+
+
+def test_editing_a_deal_saves_a_version_and_shows_everywhere(open_page, tiny_path):
+    at = open_page(tiny_path, BOB, deal="10")
+    assert at.text_input(key="edit_amount").value == "50,000.00"
+    at.text_input(key="edit_amount").input("55,000")
+    at.text_input(key="edit_next_step").input("Send the order form")
+    at.button(key="deal_save").click().run()
+    assert not at.exception
+    assert [s.value for s in at.success] == ["Saved: Amount, Next step (version 3)."]
+    assert metric(at, "Weighted") == "$44,000"  # the list tile: 55,000 x 80%
+    assert metric(at, "Amount") == "$55,000.00"  # the deal's own figure
+    deal = stored(tiny_path, 10)
+    assert (deal["amount"], deal["next_step"], deal["version"]) == (
+        Decimal("55000.00"), "Send the order form", 3,
+    )  # fmt: skip
+    at.switch_page("pages/overview.py").run()
+    assert metric(at, "Commit forecast") == "$98,501"  # 93,501 before, + 5,000
+
+
+def test_bad_input_is_refused_field_by_field_and_nothing_is_written(open_page, tiny_path):
+    at = open_page(tiny_path, BOB, deal="10")
+    at.text_input(key="edit_amount").input("-5")
+    at.text_input(key="edit_probability").input("150")
+    at.date_input(key="edit_close_date").set_value(date(2026, 1, 1))
+    at.selectbox(key="edit_stage").set_value(8)  # Closed Lost, without a reason
+    at.button(key="deal_save").click().run()
+    assert not at.exception
+    message = at.error[0].value
+    for expected in (
+        "**Amount**: cannot be negative",
+        "**Close date**: 2026-01-01 is before the deal was created (2026-10-05)",
+        "**Probability override**: must be from 0 to 100 (got 150)",
+    ):
+        assert expected in message
+    assert at.text_input(key="edit_amount").value == "-5"  # what was typed is kept
+    assert stored(tiny_path, 10)["version"] == 2
+
+
+def test_a_stale_form_is_refused_with_who_changed_what(open_page, tiny_path):
+    at = open_page(tiny_path, BOB, deal="10")
+    con = db.connect(tiny_path)
+    deals.save(con, users.get(con, MIA), 10, 2, {"amount": "60,000"})
+    con.close()
+    at.text_input(key="edit_next_step").input("Call the CFO")
+    at.button(key="deal_save").click().run()
+    assert "This deal was changed by Mia Manager at" in at.error[0].value
+    assert "(Amount: $50,000.00 → $60,000.00)" in at.error[0].value
+    assert stored(tiny_path, 10)["next_step"] is None
+    at.button(key="deal_reload").click().run()
+    assert at.text_input(key="edit_amount").value == "60,000.00"
+
+
+def test_text_is_shown_as_text(open_page, tiny_path):
+    at = open_page(tiny_path, BOB, deal="10")
+    hostile = "<script>alert(1)</script> **not bold**"
+    at.text_input(key="edit_next_step").input(hostile)
+    at.button(key="deal_save").click().run()
+    assert stored(tiny_path, 10)["next_step"] == hostile
+    history = [m.value for m in at.markdown if "Next step" in m.value]
+    assert history == [
+        "- Next step: — → \\<script\\>alert\\(1\\)\\</script\\> \\*\\*not bold\\*\\*"
+    ]
+
+
+def test_a_rep_cannot_open_someone_elses_deal(open_page, tiny_path):
+    at = open_page(tiny_path, BOB, deal="11")  # Cal's deal
+    assert "belongs to someone else" in at.warning[0].value
+    assert "edit_amount" not in [widget.key for widget in at.text_input]
+
+
+def test_logging_an_activity_and_a_forecast_call(open_page, tiny_path):
+    at = open_page(tiny_path, BOB, deal="10")
+    at.selectbox(key="activity_kind").set_value("call")
+    at.selectbox(key="activity_outcome").set_value("connected")
+    at.text_area(key="activity_note").input("Budget confirmed")
+    at.button(key="activity_save").click().run()
+    assert not at.exception
+    assert [t.value for t in at.toast] == ["Logged a call."]
+    at.text_input(key="call_commit").input("50000")
+    at.text_input(key="call_best_case").input("40000")
+    at.button(key="call_save").click().run()
+    assert "Best case: must be at least the commit" in at.error[0].value
+    at.text_input(key="call_best_case").input("80,000")
+    at.button(key="call_save").click().run()
+    calls = table_with(at, "Best case")
+    assert calls[["Commit", "Best case"]].values.tolist() == [[50000.0, 80000.0]]
+    activities = table_with(at, "Outcome")
+    assert activities.iloc[0][["Kind", "Outcome", "Note"]].tolist() == [
+        "call", "connected", "Budget confirmed",
+    ]  # fmt: skip
+
+
+def test_an_executive_has_no_deal_workspace(open_page, tiny_path):
+    at = open_page(tiny_path, ERIN)
+    assert not at.exception
+    assert "My deals is the workspace of people who own deals" in at.info[0].value
+    assert not at.get("form")  # no deal form, and no forecast call either
+
+
+def test_a_manager_sees_the_team_and_may_reassign(open_page, tiny_path):
+    at = open_page(tiny_path, MIA, deal="13")
+    assert list(at.dataframe(key="deal_list").value["Owner"]) == ["Bob Rep", "Ann Rep"]
+    owner = at.selectbox(key="edit_owner")
+    assert owner.options == ["Ann Rep", "Bob Rep", "Mia Manager"]
+    owner.set_value(BOB)
+    at.button(key="deal_save").click().run()
+    assert stored(tiny_path, 13)["owner_id"] == BOB
+
+
+def test_password_sign_in(open_page, tiny_path):
+    con = db.connect(tiny_path)
+    users.set_password(con, "bob@example.com", "correct horse")
+    con.close()
+    at = open_page(tiny_path, None, page="pages/overview.py")
+    assert not at.metric  # nothing is shown before signing in
+    at.text_input[0].input("bob@example.com")
+    at.text_input[1].input("wrong horse")
+    at.button[0].click().run()
+    assert "do not match an active user" in at.error[0].value
+    at.text_input[1].input("correct horse")
+    at.button[0].click().run()
+    assert not at.exception
+    assert "Signed in as **Bob Rep** · rep" in [c.value for c in at.sidebar.caption]
+    assert metric(at, "Commit forecast") == "$93,501"
+
+
+def test_a_database_with_no_passwords_says_how_to_add_one(open_page, tiny_path):
+    at = open_page(tiny_path, None, page="pages/overview.py")
+    assert "python -m pipeline users add --role admin" in at.warning[0].value
