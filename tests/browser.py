@@ -65,17 +65,28 @@ def streamlit_server(database: Path):
 
 
 @contextlib.contextmanager
-def browser_page():
+def browser_pages(count: int):
+    """``count`` pages, each in its own browser context: separate people, separate sessions."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1440, "height": 1100})
-            page.set_default_timeout(30_000)
-            yield page
+            pages = []
+            for _ in range(count):
+                context = browser.new_context(viewport={"width": 1440, "height": 1100})
+                page = context.new_page()
+                page.set_default_timeout(30_000)
+                pages.append(page)
+            yield pages
         finally:
             browser.close()
+
+
+@contextlib.contextmanager
+def browser_page():
+    with browser_pages(1) as (page,):
+        yield page
 
 
 def wait_for_app(page) -> None:
@@ -87,3 +98,32 @@ def choose(page, label: str, option: str) -> None:
     """Pick an option in the Streamlit selectbox with this label."""
     page.locator("[data-testid='stSelectbox']").filter(has_text=label).click()
     page.get_by_role("option", name=option, exact=True).click()
+
+
+PASSWORD = "browser-test-pass"
+
+
+def with_passwords(path: Path, *emails: str) -> Path:
+    """Give these users of the database at ``path`` the password PASSWORD."""
+    from pipeline import db, users
+
+    con = db.connect(path)
+    try:
+        for email in emails:
+            users.set_password(con, email, PASSWORD)
+    finally:
+        con.close()
+    return path
+
+
+def sign_in(page, email: str) -> None:
+    """Sign in through the password form on the page that is showing it."""
+    page.get_by_role("textbox", name="E-mail").fill(email)
+    page.get_by_role("textbox", name="Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def settle(page) -> None:
+    """Wait until the script run the last action started has finished."""
+    page.wait_for_timeout(300)
+    page.wait_for_selector("[data-test-script-state='notRunning']", state="attached")

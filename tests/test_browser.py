@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import browser_page, choose, require_chromium, streamlit_server, wait_for_app
+from tests.browser import (
+    browser_page,
+    choose,
+    require_chromium,
+    sign_in,
+    streamlit_server,
+    wait_for_app,
+    with_passwords,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -15,8 +23,10 @@ def chromium():
 
 
 def test_read_attainment_and_switch_team(tiny_path):
+    with_passwords(tiny_path, "erin@example.com")
     with streamlit_server(tiny_path) as base, browser_page() as page:
         page.goto(f"{base}/?as_of=2026-11-18")
+        sign_in(page, "erin@example.com")
         wait_for_app(page)
         # Company YTD: won 53,501.50 of a 300,000.00 plan.
         ytd = page.locator(".st-key-tile_YTD")
@@ -30,8 +40,11 @@ def test_read_attainment_and_switch_team(tiny_path):
 
 
 def test_deep_link_in_the_first_session_after_start(tiny_path):
+    with_passwords(tiny_path, "erin@example.com")
     with streamlit_server(tiny_path) as base, browser_page() as page:
         page.goto(f"{base}/overview?as_of=2026-11-18&team=1")
+        assert page.get_by_text("Page not found").count() == 0
+        sign_in(page, "erin@example.com")  # the link survives signing in
         wait_for_app(page)
         # East YTD: 29,501.50 of (10,000 + 8,000) x 12.
         page.get_by_text("Attainment 13.7% of $216,000.00 quota").wait_for()

@@ -13,7 +13,7 @@ from datetime import date
 import streamlit as st
 
 from pages.components import data
-from pages.components.format import percent
+from pages.components.format import markdown_text, percent
 from pipeline import activities, deals, permissions, users, validation, writes
 
 OPENED = "deal_form_opened"  # {"id": deal id, "version": version the form was seeded from}
@@ -35,16 +35,18 @@ STAGE_DEFAULT = ""  # forecast category option meaning "use the stage's"
 
 
 def seed(record: dict) -> None:
-    """Fill the form from the deal as it is now, and remember its version."""
+    """Open the form on the deal as it is now: remember its version and values. The
+    widgets' keys carry that version, so a reload or a save starts them afresh, while
+    what the user types survives every other rerun."""
     amount = record["amount"]
     probability = record["probability_override"]
     values = {
         "stage_id": record["stage_id"],
         "amount": "" if amount is None else f"{amount:,.2f}",
         "close_date": record["close_date"],
-        "probability_override": ""
-        if probability is None
-        else f"{(probability * 100).normalize():f}",
+        "probability_override": (
+            "" if probability is None else f"{(probability * 100).normalize():f}"
+        ),
         "forecast_category": record["forecast_category"] or STAGE_DEFAULT,
         "next_step": record["next_step"] or "",
         "next_step_due": record["next_step_due"],
@@ -53,9 +55,16 @@ def seed(record: dict) -> None:
         "lost_reason": record["lost_reason"] or "",
         "owner_id": record["owner_id"],
     }
-    for field, key in FIELDS.items():
-        st.session_state[key] = values[field]
-    st.session_state[OPENED] = {"id": record["id"], "version": record["version"]}
+    reloads = st.session_state.get(OPENED, {}).get("reloads", 0) + 1
+    st.session_state[OPENED] = {
+        "id": record["id"], "version": record["version"], "values": values, "reloads": reloads,
+    }  # fmt: skip
+
+
+def widget_keys(opened: dict) -> dict[str, str]:
+    """The form's widget keys for this opening, e.g. edit_amount__10_2_1."""
+    token = f"{opened['id']}_{opened['version']}_{opened['reloads']}"
+    return {field: f"{key}__{token}" for field, key in FIELDS.items()}
 
 
 def edit(record: dict, user: users.User) -> None:
@@ -71,86 +80,94 @@ def edit(record: dict, user: users.User) -> None:
             f"yours {opened['version']}). Saving will be refused; reload to see the changes.",
             icon=":material/sync_problem:",
         )
+    values, keys = opened["values"], widget_keys(opened)
     stages = data.run("workspace.stages_of_pipeline", pipeline=record["pipeline"])
-    stage_names = dict(zip(stages["id"], stages["name"], strict=True))
+    stage_names = dict(zip(stages["id"].tolist(), stages["name"], strict=True))
     stage_labels = {
-        row.id: f"{row.name} · {percent(row.probability, 0)}" for row in stages.itertuples()
+        int(row.id): f"{row.name} · {percent(row.probability, 0)}" for row in stages.itertuples()
     }
+    categories = [STAGE_DEFAULT, *deals.OPEN_FORECAST_CATEGORIES]
+    dates = {"format": "YYYY-MM-DD", "min_value": date(1990, 1, 1), "max_value": date(2100, 12, 31)}
+    typed = {}
     with st.form("deal_form", enter_to_submit=False):
         first, second = st.columns(2)
-        first.selectbox(
-            "Stage", list(stage_labels), format_func=stage_labels.get, key=FIELDS["stage_id"]
+        stage_ids = list(stage_labels)
+        typed["stage_id"] = first.selectbox(
+            "Stage",
+            stage_ids,
+            index=stage_ids.index(values["stage_id"]),
+            format_func=stage_labels.get,
+            key=keys["stage_id"],
         )
-        second.text_input(
+        typed["amount"] = second.text_input(
             f"Amount ({record['currency']})",
-            key=FIELDS["amount"],
+            value=values["amount"],
+            key=keys["amount"],
             help="Digits with an optional decimal point; 12,500 and 12500.00 both work.",
         )
-        first.date_input(
-            "Close date",
-            key=FIELDS["close_date"],
-            format="YYYY-MM-DD",
-            value=None,
-            min_value=date(1990, 1, 1),
-            max_value=date(2100, 12, 31),
+        typed["close_date"] = first.date_input(
+            "Close date", value=values["close_date"], key=keys["close_date"], **dates
         )
-        second.text_input(
+        typed["probability_override"] = second.text_input(
             "Probability override (%)",
-            key=FIELDS["probability_override"],
+            value=values["probability_override"],
+            key=keys["probability_override"],
             placeholder=f"blank = stage default ({percent(record['stage_probability'], 0)})",
         )
-        first.selectbox(
+        typed["forecast_category"] = first.selectbox(
             "Forecast category",
-            [STAGE_DEFAULT, *deals.OPEN_FORECAST_CATEGORIES],
+            categories,
+            index=categories.index(values["forecast_category"]),
             format_func=lambda c: c or f"Stage default ({record['stage_forecast_category']})",
-            key=FIELDS["forecast_category"],
+            key=keys["forecast_category"],
         )
-        second.text_input("Lost reason (required for Closed Lost)", key=FIELDS["lost_reason"])
-        first.text_input("Next step", key=FIELDS["next_step"])
-        second.date_input(
-            "Next step due",
-            key=FIELDS["next_step_due"],
-            format="YYYY-MM-DD",
-            value=None,
-            min_value=date(1990, 1, 1),
-            max_value=date(2100, 12, 31),
+        typed["lost_reason"] = second.text_input(
+            "Lost reason (required for Closed Lost)",
+            value=values["lost_reason"],
+            key=keys["lost_reason"],
         )
-        st.text_input("Obstacle", key=FIELDS["obstacle"])
-        st.text_area("Notes", key=FIELDS["notes"], height=100)
+        typed["next_step"] = first.text_input(
+            "Next step", value=values["next_step"], key=keys["next_step"]
+        )
+        typed["next_step_due"] = second.date_input(
+            "Next step due", value=values["next_step_due"], key=keys["next_step_due"], **dates
+        )
+        typed["obstacle"] = st.text_input(
+            "Obstacle", value=values["obstacle"], key=keys["obstacle"]
+        )
+        typed["notes"] = st.text_area("Notes", value=values["notes"], key=keys["notes"], height=100)
         if permissions.can_reassign(user):
             team = user.team_id if user.role == "manager" else None
             owners = data.run("workspace.deal_owners", team_id=team)
-            names = dict(zip(owners["id"], owners["name"], strict=True))
-            names.setdefault(record["owner_id"], record["owner"])
-            st.selectbox("Owner", list(names), format_func=names.get, key=FIELDS["owner_id"])
+            names = dict(zip(owners["id"].tolist(), owners["name"], strict=True))
+            names.setdefault(values["owner_id"], record["owner"])
+            owner_ids = list(names)
+            typed["owner_id"] = st.selectbox(
+                "Owner",
+                owner_ids,
+                index=owner_ids.index(values["owner_id"]),
+                format_func=names.get,
+                key=keys["owner_id"],
+            )
         if record["exit_checklist"]:
             st.caption(
                 f"Moving on from {stage_names[record['stage_id']]}? Its exit checklist: "
                 f"{record['exit_checklist']}"
             )
         submitted = st.form_submit_button("Save changes", type="primary", key="deal_save")
-    # A callback: it runs before the widgets exist, the only time their values may be set.
-    st.button(
-        "Reload the deal",
-        key="deal_reload",
-        icon=":material/refresh:",
-        on_click=seed,
-        args=(record,),
-    )
+    st.button("Reload the deal", key="deal_reload", icon=":material/refresh:", on_click=seed,
+              args=(record,))  # fmt: skip
     if submitted:
-        save(record, user, opened["version"])
+        save(record, user, opened["version"], typed)
 
 
-def save(record: dict, user: users.User, version: int) -> None:
-    changes = {field: st.session_state.get(key) for field, key in FIELDS.items()}
-    if not permissions.can_reassign(user):
-        changes.pop("owner_id")
+def save(record: dict, user: users.User, version: int, changes: dict) -> None:
     try:
         saved = deals.save(data.cursor(), user, record["id"], version, changes)
     except validation.ValidationError as exc:
         st.error(
             "Not saved. Please fix:\n"
-            + "\n".join(f"- **{p.field}**: {p.message}" for p in exc.problems),
+            + "\n".join(f"- **{p.field}**: {markdown_text(p.message)}" for p in exc.problems),
             icon=":material/error:",
         )
         return

@@ -1,0 +1,60 @@
+"""The rep's journey in a real browser: sign in, update a deal, see it everywhere.
+
+A manager (Mia) has Overview open in another browser the whole time. Bob wins his deal
+10 (Juno rollout, 50,000.00) at 55,000.00; today's win adds exactly 55,000 to every
+period to date, whatever today is.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser import (
+    browser_pages,
+    require_chromium,
+    settle,
+    sign_in,
+    streamlit_server,
+    wait_for_app,
+    with_passwords,
+)
+
+pytestmark = pytest.mark.browser
+
+
+def week_to_date_won(page) -> int:
+    tile = page.locator(".st-key-tile_WTD [data-testid='stMetricValue']")
+    return int(tile.inner_text().replace("$", "").replace(",", ""))
+
+
+def test_a_rep_wins_a_deal_and_everyone_sees_it(tiny_path):
+    require_chromium()
+    with_passwords(tiny_path, "bob@example.com", "mia@example.com")
+    with streamlit_server(tiny_path) as base, browser_pages(2) as (manager, rep):
+        manager.goto(base)
+        sign_in(manager, "mia@example.com")
+        wait_for_app(manager)
+        before = week_to_date_won(manager)
+
+        rep.goto(f"{base}/my_deals?deal=10")
+        sign_in(rep, "bob@example.com")
+        rep.get_by_text("Juno rollout").first.wait_for()
+        rep.locator("[class*='st-key-edit_amount__'] input").fill("55,000")
+        rep.locator("[class*='st-key-edit_stage__']").click()
+        rep.get_by_role("option", name="Closed Won · 100%").click()
+        rep.get_by_role("button", name="Save changes").click()
+        rep.get_by_text("Saved: Stage, Amount, Close date, Status (version 3).").wait_for()
+        rep.get_by_role("tab", name="History").click()
+        rep.get_by_text("Amount: $50,000.00 → $55,000.00").wait_for()
+
+        rep.get_by_role("link", name="Overview").click()
+        wait_for_app(rep)
+        settle(rep)
+        assert week_to_date_won(rep) == before + 55_000
+
+        # The manager's open session shows it on its next run, with no reload of anything.
+        manager.get_by_role("link", name="Overview").click()
+        settle(manager)
+        assert week_to_date_won(manager) == before + 55_000
+        for page in (manager, rep):
+            assert page.locator("[data-testid='stException']").count() == 0
