@@ -17,6 +17,7 @@ from pipeline.metrics import fiscal_start_month, query, sql_text
 STUCK_FACTOR = 2  # stuck: longer in its stage than twice that stage's median
 PAGE_SIZE = 25
 
+
 def stage_time_medians(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Median days in each open stage (stage_id, stage, median_days, spells)."""
     return query(con, "stage_time_medians")
