@@ -95,7 +95,13 @@ def password_sign_in() -> None:
         user = users.by_email(data.cursor(), st.session_state["username"])
         if user is not None and user.active:
             st.session_state[USER_KEY] = user.id
-            st.rerun()
+            if COOKIE_NAME in st.context.cookies:
+                st.rerun()  # signed in by the cookie: go straight on
+            # Signed in by the form: the library has just placed a component that stores
+            # the cookie and then reruns the app. Rerunning now as well would put that
+            # rerun in the middle of the first signed-in run, which resets the widgets it
+            # had seeded (the shared link's filters); so let the component's rerun go on.
+            st.info("Signed in. Opening the dashboard…", icon=":material/login:")
     elif status is False:
         st.error("That e-mail and password do not match an active user.")
 
