@@ -150,6 +150,19 @@ def get_meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
     return row[0] if row else None
 
 
+def dict_rows(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> list[dict]:
+    """Every row of a query as a dict of plain Python values (column name -> value)."""
+    relation = con.execute(sql, params)
+    names = [column[0] for column in relation.description]
+    return [dict(zip(names, row, strict=True)) for row in relation.fetchall()]
+
+
+def dict_row(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> dict | None:
+    """The first row of a query as a dict, or None when there is none."""
+    rows = dict_rows(con, sql, params)
+    return rows[0] if rows else None
+
+
 def data_version(con: duckdb.DuckDBPyConnection) -> int:
     """The id of the latest change; cached query results are keyed by it."""
     return con.execute("SELECT coalesce(max(id), 0) FROM change_log").fetchone()[0]

@@ -73,24 +73,19 @@ class Saved:
 
 def load(con: duckdb.DuckDBPyConnection, deal_id: int) -> dict | None:
     """The deal's current row as a dict, or None."""
-    relation = con.execute("SELECT * FROM deals WHERE id = $id", {"id": deal_id})
-    row = relation.fetchone()
-    return dict(zip([c[0] for c in relation.description], row, strict=True)) if row else None
+    return db.dict_row(con, "SELECT * FROM deals WHERE id = $id", {"id": deal_id})
 
 
 def version_row(con: duckdb.DuckDBPyConnection, deal_id: int, version: int) -> dict | None:
-    relation = con.execute(
+    return db.dict_row(
+        con,
         "SELECT * FROM deal_history WHERE deal_id = $id AND version = $version",
         {"id": deal_id, "version": version},
     )
-    row = relation.fetchone()
-    return dict(zip([c[0] for c in relation.description], row, strict=True)) if row else None
 
 
 def stage(con: duckdb.DuckDBPyConnection, stage_id) -> dict | None:
-    relation = con.execute("SELECT * FROM stages WHERE id = $id", {"id": stage_id})
-    row = relation.fetchone()
-    return dict(zip([c[0] for c in relation.description], row, strict=True)) if row else None
+    return db.dict_row(con, "SELECT * FROM stages WHERE id = $id", {"id": stage_id})
 
 
 def save(

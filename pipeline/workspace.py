@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 
 from pipeline import deals, periods
-from pipeline.db import get_setting
+from pipeline.db import dict_row, dict_rows, get_setting
 from pipeline.metrics import fiscal_start_month, query, sql_text
 
 STUCK_FACTOR = 2  # stuck: longer in its stage than twice that stage's median
@@ -56,9 +56,7 @@ def open_deals(
 
 def deal_record(con: duckdb.DuckDBPyConnection, deal_id: int) -> dict | None:
     """The deal with its stage, owner and account names, as plain Python values."""
-    relation = con.execute(sql_text("deal_record"), {"deal_id": deal_id})
-    row = relation.fetchone()
-    return dict(zip([c[0] for c in relation.description], row, strict=True)) if row else None
+    return dict_row(con, sql_text("deal_record"), {"deal_id": deal_id})
 
 
 def stages_of_pipeline(con: duckdb.DuckDBPyConnection, pipeline: str) -> pd.DataFrame:
@@ -88,11 +86,8 @@ def timeline(con: duckdb.DuckDBPyConnection, deal_id: int) -> list[TimelineEntry
     """The deal's history, newest first: for each version, who made it, when, and what
     changed from the version before (old -> new). The first version lists what the deal
     was created with."""
-    relation = con.execute(sql_text("versions_of_deal"), {"deal_id": deal_id})
-    names = [column[0] for column in relation.description]
-    rows = [dict(zip(names, row, strict=True)) for row in relation.fetchall()]
     entries, previous = [], {}
-    for row in rows:
+    for row in dict_rows(con, sql_text("versions_of_deal"), {"deal_id": deal_id}):
         if previous:
             changes = deals.differences(con, previous, row)
         else:

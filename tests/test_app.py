@@ -11,23 +11,15 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from pipeline import demo
+from tests.apptest import start_app
 
-ROOT = Path(__file__).resolve().parent.parent
 EXECUTIVE = 1  # Erin Exec in tests/fixtures/tiny.sql; the demo's first user is its executive
 
 
 @pytest.fixture
 def app(monkeypatch):
     def start(path: Path, *, user: int | None = EXECUTIVE, **query) -> AppTest:
-        """Run the app on ``path``, signed in as ``user`` (None: not signed in)."""
-        monkeypatch.setenv("SALES_DB", str(path))
-        st.cache_resource.clear()
-        st.cache_data.clear()
-        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=30)
-        at.query_params.update(query)
-        if user is not None:
-            at.session_state["user_id"] = user
-        return at.run()
+        return start_app(monkeypatch, path, user, **query)
 
     yield start
     st.cache_resource.clear()  # closes no file, but forgets the connection

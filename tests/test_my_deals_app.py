@@ -16,22 +16,15 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from pipeline import db, deals, users
+from tests.apptest import start_app
 
-ROOT = Path(__file__).resolve().parent.parent
 BOB, MIA, ERIN = 5, 2, 1
 
 
 @pytest.fixture
 def open_page(monkeypatch):
     def start(path: Path, user: int | None, page: str = "pages/my_deals.py", **query) -> AppTest:
-        monkeypatch.setenv("SALES_DB", str(path))
-        st.cache_resource.clear()
-        st.cache_data.clear()
-        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=30)
-        at.query_params.update(query)
-        if user is not None:
-            at.session_state["user_id"] = user
-        at.run()
+        at = start_app(monkeypatch, path, user, **query)
         if page != "pages/overview.py":
             at.switch_page(page).run()
         return at

@@ -86,18 +86,14 @@ def edit(record: dict, user: users.User) -> None:
     stage_labels = {
         int(row.id): f"{row.name} · {percent(row.probability, 0)}" for row in stages.itertuples()
     }
-    categories = [STAGE_DEFAULT, *deals.OPEN_FORECAST_CATEGORIES]
+    categories = {STAGE_DEFAULT: f"Stage default ({record['stage_forecast_category']})"}
+    categories.update((category, category) for category in deals.OPEN_FORECAST_CATEGORIES)
     dates = {"format": "YYYY-MM-DD", "min_value": date(1990, 1, 1), "max_value": date(2100, 12, 31)}
     typed = {}
     with st.form("deal_form", enter_to_submit=False):
         first, second = st.columns(2)
-        stage_ids = list(stage_labels)
-        typed["stage_id"] = first.selectbox(
-            "Stage",
-            stage_ids,
-            index=stage_ids.index(values["stage_id"]),
-            format_func=stage_labels.get,
-            key=keys["stage_id"],
+        typed["stage_id"] = choose(
+            first, "Stage", stage_labels, values["stage_id"], keys["stage_id"]
         )
         typed["amount"] = second.text_input(
             f"Amount ({record['currency']})",
@@ -114,12 +110,12 @@ def edit(record: dict, user: users.User) -> None:
             key=keys["probability_override"],
             placeholder=f"blank = stage default ({percent(record['stage_probability'], 0)})",
         )
-        typed["forecast_category"] = first.selectbox(
+        typed["forecast_category"] = choose(
+            first,
             "Forecast category",
             categories,
-            index=categories.index(values["forecast_category"]),
-            format_func=lambda c: c or f"Stage default ({record['stage_forecast_category']})",
-            key=keys["forecast_category"],
+            values["forecast_category"],
+            keys["forecast_category"],
         )
         typed["lost_reason"] = second.text_input(
             "Lost reason (required for Closed Lost)",
@@ -141,14 +137,7 @@ def edit(record: dict, user: users.User) -> None:
             owners = data.run("workspace.deal_owners", team_id=team)
             names = dict(zip(owners["id"].tolist(), owners["name"], strict=True))
             names.setdefault(values["owner_id"], record["owner"])
-            owner_ids = list(names)
-            typed["owner_id"] = st.selectbox(
-                "Owner",
-                owner_ids,
-                index=owner_ids.index(values["owner_id"]),
-                format_func=names.get,
-                key=keys["owner_id"],
-            )
+            typed["owner_id"] = choose(st, "Owner", names, values["owner_id"], keys["owner_id"])
         if record["exit_checklist"]:
             st.caption(
                 f"Moving on from {stage_names[record['stage_id']]}? Its exit checklist: "
@@ -159,6 +148,14 @@ def edit(record: dict, user: users.User) -> None:
               args=(record,))  # fmt: skip
     if submitted:
         save(record, user, opened["version"], typed)
+
+
+def choose(container, label: str, labels: dict, current, key: str):
+    """A selectbox over ``labels`` ({value: label shown}) starting at ``current``."""
+    options = list(labels)
+    return container.selectbox(
+        label, options, index=options.index(current), format_func=labels.get, key=key
+    )
 
 
 def save(record: dict, user: users.User, version: int, changes: dict) -> None:

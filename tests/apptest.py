@@ -1,0 +1,23 @@
+"""Starting the whole app under Streamlit's AppTest on a database file of the test's own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def start_app(monkeypatch, path: Path, user: int | None, **query) -> AppTest:
+    """Run dashboard.py on ``path`` with these URL parameters, signed in as the user with
+    id ``user`` (None: not signed in). Caches are cleared so nothing leaks between tests."""
+    monkeypatch.setenv("SALES_DB", str(path))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=30)
+    at.query_params.update(query)
+    if user is not None:
+        at.session_state["user_id"] = user
+    return at.run()
