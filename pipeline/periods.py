@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
 
 PERIOD_KINDS = ("YTD", "QTD", "MTD", "WTD")
 PERIOD_NAMES = {"YTD": "Year to date", "QTD": "Quarter to date", "MTD": "Month to date"}
@@ -107,6 +108,16 @@ def months_between(start: date, end: date) -> list[date]:
     return months
 
 
+@cache
+def month_coverage(start: date, end: date) -> tuple[tuple[date, int, int], ...]:
+    """(month, days of it inside [start, end), days in it) for every month overlapping
+    the range. Cached: the by-rep table prorates thousands of quotas over one range."""
+    return tuple(
+        (month, (min(end, add_months(month, 1)) - max(start, month)).days, days_in_month(month))
+        for month in months_between(start, end)
+    )
+
+
 def prorated_quota(monthly: Mapping[date, Decimal], start: date, end: date) -> Decimal | None:
     """Quota for [start, end) from monthly quotas, rounded to the cent.
 
@@ -117,13 +128,10 @@ def prorated_quota(monthly: Mapping[date, Decimal], start: date, end: date) -> D
     the elapsed share of it. None when no month in the range has a quota row.
     """
     total, seen = Decimal(0), False
-    for month in months_between(start, end):
+    for month, covered, whole in month_coverage(start, end):
         if month not in monthly:
             continue
         seen = True
         amount = Decimal(monthly[month])
-        month_end = add_months(month, 1)
-        covered = (min(end, month_end) - max(start, month)).days
-        whole = days_in_month(month)
         total += amount if covered == whole else amount * covered / whole
     return total.quantize(CENT, rounding=ROUND_HALF_UP) if seen else None

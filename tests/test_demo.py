@@ -7,7 +7,7 @@ from datetime import date
 import duckdb
 import pytest
 
-from pipeline import db, deals, demo, users
+from pipeline import db, deals, demo, metrics, users
 from pipeline.metrics import end_of_day
 from tests.conftest import database_held_by_another_process
 
@@ -129,3 +129,20 @@ def test_building_over_a_database_in_use_is_refused(tmp_path):
         with pytest.raises(db.DatabaseError, match="in use"):
             demo.build(path, demo.DemoSpec(deals=100, as_of=AS_OF))
     assert scalar(duckdb.connect(str(path)), "SELECT count(*) FROM deals") == 100
+
+
+def test_current_state_branch_equals_history_rebuild(demo_db):
+    """deals_as_of reads the deals table when nothing changed after the instant; that
+    must give exactly the rows the history rebuild gives."""
+    end = end_of_day(AS_OF)
+    assert metrics.as_of_params(demo_db, AS_OF) == {"as_of_end": end, "current": True}
+    assert metrics.as_of_params(demo_db, date(2026, 1, 1))["current"] is False
+    difference = """
+        SELECT count(*) FROM (
+            (FROM deals_as_of($at, true) EXCEPT ALL FROM deals_as_of($at, false))
+            UNION ALL
+            (FROM deals_as_of($at, false) EXCEPT ALL FROM deals_as_of($at, true))
+        )
+    """
+    assert demo_db.execute(difference, {"at": end}).fetchone()[0] == 0
+    assert scalar(demo_db, "SELECT count(*) FROM deals_as_of(now(), true)") == 3000

@@ -4,7 +4,7 @@
 WITH scoped AS (
     SELECT deal.*, stage.probability AS stage_probability,
            stage.forecast_category AS stage_forecast_category
-    FROM deals_as_of($as_of_end) AS deal
+    FROM deals_as_of($as_of_end, $current) AS deal
     JOIN users AS owner ON owner.id = deal.owner_id
     JOIN stages AS stage ON stage.id = deal.stage_id
     WHERE ($team_id IS NULL OR owner.team_id = $team_id)

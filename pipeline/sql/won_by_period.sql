@@ -9,7 +9,7 @@ WITH periods AS (
 
 won AS (
     SELECT deal.amount, deal.closed_at
-    FROM deals_as_of($as_of_end) AS deal
+    FROM deals_as_of($as_of_end, $current) AS deal
     JOIN users AS owner ON owner.id = deal.owner_id
     WHERE deal.status = 'won'
       AND ($team_id IS NULL OR owner.team_id = $team_id)

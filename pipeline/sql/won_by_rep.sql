@@ -11,7 +11,7 @@ WITH reps AS (
 
 won AS (
     SELECT deal.owner_id, sum(deal.amount) AS won, count(*) AS won_deals
-    FROM deals_as_of($as_of_end) AS deal
+    FROM deals_as_of($as_of_end, $current) AS deal
     WHERE deal.status = 'won'
       AND deal.closed_at >= $start AND deal.closed_at < $end
     GROUP BY deal.owner_id

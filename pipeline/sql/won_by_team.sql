@@ -2,7 +2,7 @@
 -- in scope is listed, including teams with no reps yet.
 WITH won AS (
     SELECT owner.team_id, sum(deal.amount) AS won, count(*) AS won_deals
-    FROM deals_as_of($as_of_end) AS deal
+    FROM deals_as_of($as_of_end, $current) AS deal
     JOIN users AS owner ON owner.id = deal.owner_id
     WHERE deal.status = 'won'
       AND deal.closed_at >= $start AND deal.closed_at < $end
