@@ -1,4 +1,9 @@
-"""Chart builders: DataFrame or figures in, plotly Figure out. No Streamlit here."""
+"""Chart builders: DataFrame or figures in, plotly Figure out. No Streamlit here.
+
+Each figure is built in one go from plain data and layout dicts: plotly validates the
+whole spec once, where add_*/update_* calls re-validate the figure on every call (the
+forecast chart took ~20 ms per run that way, most of it in add_vline).
+"""
 
 from __future__ import annotations
 
@@ -11,69 +16,98 @@ PACE = "#6b7280"
 CATEGORY_COLOURS = {"Closed": "#15803d", "Commit": "#2563eb", "Best Case": "#93c5fd"}
 
 
-def layout(figure: go.Figure, height: int = 320) -> go.Figure:
-    figure.update_layout(
-        height=height,
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        legend={"orientation": "h", "y": 1.12, "x": 0},
-        hovermode="x unified",
-    )
-    return figure
+def base_layout(height: int, **extra) -> dict:
+    return {
+        "height": height,
+        "margin": {"l": 10, "r": 10, "t": 30, "b": 10},
+        "legend": {"orientation": "h", "y": 1.12, "x": 0},
+        "hovermode": "x unified",
+        **extra,
+    }
 
 
 def won_against_quota(frame: pd.DataFrame, cumulative: bool, symbol: str) -> go.Figure:
     """Won revenue per month (bars) against quota (line); running totals when cumulative."""
     won = frame["cumulative_won" if cumulative else "won"].astype(float)
     quota = frame["cumulative_quota" if cumulative else "quota"].astype(float)
-    months = pd.to_datetime(frame["month"]).dt.strftime("%b %Y")
+    months = list(pd.to_datetime(frame["month"]).dt.strftime("%b %Y"))
     won = won.where(frame["elapsed"])  # no bars for months that have not started
-    figure = go.Figure()
-    figure.add_bar(
-        x=months, y=won, name="Won", marker_color=WON, hovertemplate=symbol + "%{y:,.2f}"
+    money = symbol + "%{y:,.2f}"
+    bars = {"type": "bar", "x": months, "y": list(won), "name": "Won"}
+    line = {"type": "scatter", "x": months, "y": list(quota), "name": "Quota"}
+    return go.Figure(
+        {
+            "data": [
+                {**bars, "marker": {"color": WON}, "hovertemplate": money},
+                {
+                    **line,
+                    "mode": "lines+markers",
+                    "line": {"color": QUOTA, "width": 3},
+                    "hovertemplate": money,
+                },
+            ],
+            "layout": base_layout(320, yaxis={"tickprefix": symbol, "tickformat": "~s"}),
+        }
     )
-    figure.add_scatter(
-        x=months,
-        y=quota,
-        name="Quota",
-        mode="lines+markers",
-        line={"color": QUOTA, "width": 3},
-        hovertemplate=symbol + "%{y:,.2f}",
-    )
-    figure.update_yaxes(tickprefix=symbol, tickformat="~s")
-    return layout(figure)
 
 
 def forecast_bullet(forecast: dict, symbol: str) -> go.Figure:
     """The quarter's forecast roll-ups as stacked bars against quota and pace lines."""
-    figure = go.Figure()
-    parts = [
-        ("Closed", forecast["closed"]),
-        ("Commit", forecast["commit"]),
-        ("Best Case", forecast["best_case"]),
-    ]
-    for name, value in parts:
-        figure.add_bar(
-            y=["Forecast"],
-            x=[float(value)],
-            name=name,
-            orientation="h",
-            marker_color=CATEGORY_COLOURS[name],
-            hovertemplate=f"{name}: {symbol}%{{x:,.2f}}",
+    bars = [
+        {
+            "type": "bar",
+            "y": ["Forecast"],
+            "x": [float(value)],
+            "name": name,
+            "orientation": "h",
+            "marker": {"color": CATEGORY_COLOURS[name]},
+            "hovertemplate": f"{name}: {symbol}%{{x:,.2f}}",
+        }
+        for name, value in (
+            ("Closed", forecast["closed"]),
+            ("Commit", forecast["commit"]),
+            ("Best Case", forecast["best_case"]),
         )
-    figure.update_layout(barmode="stack", hovermode="closest")
-    for name, value, colour, dash in (
-        ("Quota", forecast["quota"], QUOTA, "solid"),
-        ("Pace", forecast["pace"], PACE, "dot"),
-    ):
-        if value is not None:
-            figure.add_vline(
-                x=float(value),
-                line={"color": colour, "width": 3, "dash": dash},
-                annotation_text=name,
-                annotation_position="top",
-            )
-    figure.update_xaxes(tickprefix=symbol, tickformat="~s")
-    figure.update_yaxes(showticklabels=False)
-    layout(figure, height=170)
-    figure.update_layout(hovermode="closest", margin={"t": 40}, legend={"traceorder": "normal"})
-    return figure
+    ]
+    marks = [
+        (name, float(value), colour, dash)
+        for name, value, colour, dash in (
+            ("Quota", forecast["quota"], QUOTA, "solid"),
+            ("Pace", forecast["pace"], PACE, "dot"),
+        )
+        if value is not None
+    ]
+    # A vertical line across the plot at each mark, labelled above it.
+    shapes = [
+        {
+            "type": "line",
+            "xref": "x",
+            "yref": "paper",
+            "x0": x,
+            "x1": x,
+            "y0": 0,
+            "y1": 1,
+            "line": {"color": colour, "width": 3, "dash": dash},
+        }
+        for _, x, colour, dash in marks
+    ]
+    labels = [
+        {"text": name, "x": x, "xref": "x", "y": 1, "yref": "paper", "yanchor": "bottom"}
+        for name, x, _, _ in marks
+    ]
+    return go.Figure(
+        {
+            "data": bars,
+            "layout": base_layout(
+                170,
+                barmode="stack",
+                hovermode="closest",
+                margin={"l": 10, "r": 10, "t": 40, "b": 10},
+                legend={"orientation": "h", "y": 1.12, "x": 0, "traceorder": "normal"},
+                xaxis={"tickprefix": symbol, "tickformat": "~s"},
+                yaxis={"showticklabels": False},
+                shapes=shapes,
+                annotations=[{**label, "showarrow": False} for label in labels],
+            ),
+        }
+    )
