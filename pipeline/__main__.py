@@ -12,6 +12,7 @@ import time
 from datetime import date
 
 from pipeline import db, demo, metrics, users, validation
+from pipeline.bench import run as bench
 
 
 def parse_day(text: str) -> date:
@@ -42,6 +43,10 @@ def build_parser() -> argparse.ArgumentParser:
     info_cmd = commands.add_parser("info", help="what a database holds")
     info_cmd.add_argument("--db")
     add_user_commands(commands)
+    bench_cmd = commands.add_parser(
+        "bench", help="measure pages, the pandas peer, saves and server load; write a report"
+    )
+    bench.add_arguments(bench_cmd)
     return parser
 
 
@@ -129,6 +134,8 @@ def main(argv: list[str] | None = None) -> int:
             print_info(args.db or db.database_path())
         elif args.command == "users":
             run_users(args)
+        elif args.command == "bench":
+            bench.run(args)
     except (db.DatabaseError, validation.ValidationError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -1,0 +1,146 @@
+"""Page timings under Streamlit's AppTest: the whole script run, as a session sees it.
+
+For each page, signed in as the person who uses it:
+- cold: the first run in a fresh process state (no cached results, no connection);
+- warm: later runs, results served from the cache (nothing changed meanwhile);
+- after a write: each run follows a new change-log entry, which is what any save adds:
+  every result keyed by the data version is recomputed (day-long ones are kept);
+- floor: the SQL statements that run issued, replayed directly on the connection;
+- and an empty page run, Streamlit's fixed cost per run.
+Ratio = after-a-write p50 / (floor p50 + empty page p50).
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from pipeline import db
+from pipeline.bench.recording import Recorder, replay
+from pipeline.bench.timing import Timing, elapsed_ms, repeat
+
+ROOT = Path(__file__).resolve().parents[2]
+EMPTY_PAGE = "import streamlit as st\n\nst.title('Empty page')\n"
+TIMEOUT_S = 600
+
+
+@dataclass(frozen=True)
+class PageCase:
+    name: str
+    page: str  # relative to dashboard.py
+    user_id: int
+    who: str
+
+
+@dataclass(frozen=True)
+class PageResult:
+    case: PageCase
+    cold_ms: float
+    warm: Timing
+    after_write: Timing
+    floor: Timing
+    statements: int
+    empty: Timing
+
+    @property
+    def ratio(self) -> float:
+        return self.after_write.p50 / (self.floor.p50 + self.empty.p50)
+
+
+def cases(con: duckdb.DuckDBPyConnection) -> list[PageCase]:
+    """Overview as the executive (the whole company), My deals as the rep with the most
+    open deals, and My deals as an admin (every open deal: the longest list)."""
+    executive = db.dict_row(con, "SELECT id, name FROM users WHERE role = 'executive' LIMIT 1", {})
+    admin = db.dict_row(con, "SELECT id, name FROM users WHERE role = 'admin' LIMIT 1", {})
+    rep = db.dict_row(
+        con,
+        """
+        SELECT owner.id, owner.name, count(*) AS deals
+        FROM deals AS deal JOIN users AS owner ON owner.id = deal.owner_id
+        WHERE deal.status = 'open' AND owner.role = 'rep'
+        GROUP BY owner.id, owner.name ORDER BY deals DESC, owner.id LIMIT 1
+        """,
+        {},
+    )
+    return [
+        PageCase("Overview", "pages/overview.py", executive["id"], "executive, whole company"),
+        PageCase(
+            "My deals",
+            "pages/my_deals.py",
+            rep["id"],
+            f"rep with the most open deals ({rep['deals']:,})",
+        ),
+        PageCase("My deals", "pages/my_deals.py", admin["id"], "admin, every open deal"),
+    ]
+
+
+def open_page(case: PageCase) -> AppTest:
+    """An AppTest session signed in as the case's user, on its page (not yet run)."""
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT_S)
+    at.session_state["user_id"] = case.user_id
+    if case.page != "pages/overview.py":
+        at.switch_page(case.page)
+    return at
+
+
+def checked_run(at: AppTest) -> AppTest:
+    at.run()
+    if at.exception:
+        raise RuntimeError(f"the page raised: {at.exception[0].value}")
+    return at
+
+
+def forget_everything() -> None:
+    """Empty Streamlit's caches, which also lets go of the app's database connection
+    (so another process, such as the load test's server, can open the file)."""
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    gc.collect()
+
+
+def measure(path: Path, case: PageCase, runs: int, empty: Timing) -> PageResult:
+    os.environ[db.ENV_VAR] = str(path)
+    forget_everything()
+    at = open_page(case)
+    cold = elapsed_ms(lambda: checked_run(at))
+    warm = repeat(lambda: checked_run(at), runs)
+    con = db.connect(path)  # the same DuckDB instance the app holds (same process)
+    try:
+        after_write = repeat(lambda: checked_run(at), runs, before=lambda: new_version(con))
+        new_version(con)
+        recorder = record_statements(at)
+        floor = replay(con, recorder.statements, runs)
+    finally:
+        con.close()
+    return PageResult(case, cold, warm, after_write, floor, len(recorder.statements), empty)
+
+
+def new_version(con: duckdb.DuckDBPyConnection) -> None:
+    """What every save does to the cache: a new data version (and nothing else)."""
+    db.record_change(con, "benchmark", summary="Benchmark: a new data version")
+
+
+def record_statements(at: AppTest) -> Recorder:
+    """Run the page once, noting every statement it executes."""
+    from pages.components import data
+
+    recorder = Recorder()
+    real_cursor = data.cursor
+    data.cursor = lambda: recorder.wrap(real_cursor())
+    try:
+        checked_run(at)
+    finally:
+        data.cursor = real_cursor
+    return recorder
+
+
+def empty_page(runs: int) -> Timing:
+    at = AppTest.from_string(EMPTY_PAGE, default_timeout=TIMEOUT_S)
+    checked_run(at)
+    return repeat(lambda: checked_run(at), runs)

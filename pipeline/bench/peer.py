@@ -1,0 +1,289 @@
+"""The pandas peer: what most Streamlit dashboards do. Load the tables into DataFrames
+once (their st.cache_data), then compute each page's figures in pandas on every run.
+
+Amounts are held as integer cents so the peer is exact too; every figure it computes
+is checked equal to ours before any timing is reported. It takes the same short cut as
+ours (as of today the deals table is the state; no history rebuild), so the comparison
+is between engines, not algorithms.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from pipeline import metrics, periods, workspace
+from pipeline.bench.timing import Timing, elapsed_ms, repeat
+
+CENTS = Decimal(100)
+FLAGS = ("stale", "overdue", "no_next_step", "stuck")
+
+
+@dataclass
+class Tables:
+    deals: pd.DataFrame
+    users: pd.DataFrame
+    teams: pd.DataFrame
+    stages: pd.DataFrame
+    quotas: pd.DataFrame
+    history: pd.DataFrame
+
+
+def load(con: duckdb.DuckDBPyConnection) -> Tables:
+    """Every table the two pages read, as DataFrames (amounts in integer cents)."""
+
+    def frame(sql: str) -> pd.DataFrame:
+        return con.execute(sql).df()
+
+    return Tables(
+        deals=frame(
+            "SELECT id, name, owner_id, stage_id, status, CAST(amount * 100 AS BIGINT) AS cents,"
+            " probability_override, forecast_category, created_at, close_date, closed_at,"
+            " next_step, last_activity_at, stage_entered_at FROM deals"
+        ),
+        users=frame("SELECT id, name, role, team_id FROM users"),
+        teams=frame("SELECT id, name FROM teams"),
+        stages=frame("SELECT id, name, probability, forecast_category, is_closed FROM stages"),
+        quotas=frame(
+            "SELECT user_id, team_id, month, CAST(amount * 100 AS BIGINT) AS cents FROM quotas"
+        ),
+        history=frame("SELECT deal_id, version, stage_id, valid_from FROM deal_history"),
+    )
+
+
+def as_decimal(cents) -> Decimal:
+    return Decimal(int(cents)) / CENTS
+
+
+def stamp(day: date) -> pd.Timestamp:
+    return pd.Timestamp(day)
+
+
+def monthly(quotas: pd.DataFrame) -> dict[date, Decimal]:
+    pairs = zip(quotas["month"], quotas["cents"], strict=True)
+    return {pd.Timestamp(month).date(): as_decimal(cents) for month, cents in pairs}
+
+
+def company_quota_by_month(t: Tables, start: date, end: date) -> dict[date, Decimal]:
+    """The company's plan for a month when it has one, else its teams', else its reps'."""
+    q = t.quotas[(t.quotas["month"] >= stamp(start)) & (t.quotas["month"] < stamp(end))]
+    level = np.where(q["user_id"].notna(), 3, np.where(q["team_id"].notna(), 2, 1))
+    sums = q.assign(level=level).groupby(["month", "level"], as_index=False)["cents"].sum()
+    first = sums.sort_values("level").groupby("month", as_index=False).first()
+    return monthly(first)
+
+
+def team_quota_by_month(t: Tables, start: date, end: date) -> dict[int, dict[date, Decimal]]:
+    q = t.quotas[(t.quotas["month"] >= stamp(start)) & (t.quotas["month"] < stamp(end))]
+    q = q[q["user_id"].notna() | q["team_id"].notna()]
+    rep_team = q["user_id"].map(t.users.set_index("id")["team_id"])
+    q = q.assign(team=q["team_id"].fillna(rep_team), level=np.where(q["user_id"].isna(), 2, 3))
+    sums = q.dropna(subset=["team"]).groupby(["team", "month", "level"], as_index=False)["cents"]
+    first = sums.sum().sort_values("level").groupby(["team", "month"], as_index=False).first()
+    return {int(team): monthly(rows) for team, rows in first.groupby("team")}
+
+
+def overview(t: Tables, as_of: date, fiscal_start: int) -> dict:
+    """Overview's figures for the whole company, as of the end of ``as_of``."""
+    end = pd.Timestamp(metrics.end_of_day(as_of))
+    spans = {p.kind: p for p in periods.all_periods(as_of, fiscal_start)}
+    won = t.deals[(t.deals["status"] == "won") & (t.deals["closed_at"] < end)]
+
+    def won_between(start: date, stop: date) -> pd.DataFrame:
+        return won[(won["closed_at"] >= stamp(start)) & (won["closed_at"] < stamp(stop))]
+
+    year, quarter = spans["YTD"], spans["QTD"]
+    quotas = company_quota_by_month(t, year.start, year.end)
+    quarter_days = (quarter.start, quarter.end)
+    by_period = {
+        kind: {
+            "won": as_decimal(won_between(span.start, span.to_date_end)["cents"].sum()),
+            "quota": periods.prorated_quota(quotas, span.start, span.end),
+            "pace": periods.prorated_quota(quotas, span.start, span.to_date_end),
+        }
+        for kind, span in spans.items()
+    }
+
+    deals = t.deals.merge(t.stages, left_on="stage_id", right_on="id", suffixes=("", "_stage"))
+    in_quarter = (deals["close_date"] >= stamp(quarter.start)) & (
+        deals["close_date"] < stamp(quarter.end)
+    )
+    open_deals = deals[(deals["status"] == "open") & in_quarter]
+    category = open_deals["forecast_category"].fillna(open_deals["forecast_category_stage"])
+    forecast = open_deals.groupby(category)["cents"].sum().map(as_decimal).to_dict()
+    forecast["Closed"] = as_decimal(won_between(quarter.start, quarter.to_date_end)["cents"].sum())
+
+    quarter_won = won_between(quarter.start, quarter.to_date_end).merge(
+        t.users, left_on="owner_id", right_on="id", suffixes=("", "_owner")
+    )
+    team_quotas = team_quota_by_month(t, quarter.start, quarter.end)
+    by_team = {
+        int(team): {
+            "won": as_decimal(cents),
+            "quota": periods.prorated_quota(team_quotas.get(int(team), {}), *quarter_days),
+        }
+        for team, cents in quarter_won.groupby("team_id")["cents"].sum().items()
+    }
+    reps = t.users[t.users["role"] == "rep"]
+    rep_won = quarter_won.groupby("owner_id")["cents"].sum()
+    rep_rows = t.quotas[
+        t.quotas["user_id"].notna()
+        & (t.quotas["month"] >= stamp(quarter.start))
+        & (t.quotas["month"] < stamp(quarter.end))
+    ]
+    rep_quotas = {int(user): monthly(rows) for user, rows in rep_rows.groupby("user_id")}
+    by_rep = {
+        int(rep): {
+            "won": as_decimal(rep_won.get(rep, 0)),
+            "quota": periods.prorated_quota(rep_quotas.get(int(rep), {}), *quarter_days),
+        }
+        for rep in reps["id"]
+    }
+    year_won = won_between(year.start, year.end)
+    by_month = year_won.groupby(year_won["closed_at"].dt.to_period("M"))["cents"].sum()
+    months = {period.start_time.date(): as_decimal(cents) for period, cents in by_month.items()}
+    return {
+        "by_period": by_period,
+        "forecast": forecast,
+        "by_team": by_team,
+        "by_rep": by_rep,
+        "by_month": months,
+    }
+
+
+def stage_medians(t: Tables) -> pd.DataFrame:
+    """Median days per open stage over completed stays (kept for the day, like ours)."""
+    h = t.history.sort_values(["deal_id", "version"])
+    entered = h["stage_id"].ne(h.groupby("deal_id")["stage_id"].shift())
+    spells = h[entered].copy()
+    spells["left_at"] = spells.groupby("deal_id")["valid_from"].shift(-1)
+    spells = spells.dropna(subset=["left_at"])
+    spells["days"] = (spells["left_at"] - spells["valid_from"]).dt.total_seconds() / 86400
+    open_stages = t.stages[~t.stages["is_closed"]]["id"]
+    spells = spells[spells["stage_id"].isin(open_stages)]
+    return spells.groupby("stage_id")["days"].median().rename("median_days").reset_index()
+
+
+def my_deals(t: Tables, owner_id: int, now: datetime, medians: pd.DataFrame, stale_days: int):
+    """The first page of a rep's open deals by weighted value, and the list's counts."""
+    deals = t.deals[(t.deals["owner_id"] == owner_id) & (t.deals["status"] == "open")]
+    deals = deals.merge(t.stages, left_on="stage_id", right_on="id", suffixes=("", "_stage"))
+    probability = deals["probability_override"].fillna(deals["probability"]).astype(float)
+    weighted = (deals["cents"] * probability).round().astype("int64")
+    median = deals["stage_id"].map(medians.set_index("stage_id")["median_days"])
+    in_stage = (pd.Timestamp(now) - deals["stage_entered_at"]).dt.total_seconds() / 86400
+    flags = pd.DataFrame(
+        {
+            "id": deals["id"],
+            "weighted": weighted,
+            "stale": deals["last_activity_at"].fillna(deals["created_at"])
+            < pd.Timestamp(now - timedelta(days=stale_days)),
+            "overdue": (deals["close_date"] < pd.Timestamp(now.date())).fillna(False),
+            "no_next_step": deals["next_step"].fillna("").str.strip() == "",
+            "stuck": (in_stage > workspace.STUCK_FACTOR * median).fillna(False),
+        }
+    )
+    first_page = flags.sort_values(["weighted", "id"], ascending=[False, True]).head(
+        workspace.PAGE_SIZE
+    )
+    return {
+        "ids": [int(i) for i in first_page["id"]],
+        "total_deals": len(flags),
+        "total_weighted": as_decimal(flags["weighted"].sum()),
+        **{f"total_{flag}": int(flags[flag].sum()) for flag in FLAGS},
+    }
+
+
+@dataclass(frozen=True)
+class PeerResult:
+    load_ms: float
+    medians_ms: float
+    overview: Timing
+    my_deals: Timing
+    ours_overview: Timing
+    ours_my_deals: Timing
+
+
+def ours_overview(con: duckdb.DuckDBPyConnection, as_of: date) -> dict:
+    """Our Overview figures for the same scope, from pipeline.metrics (uncached)."""
+    return {
+        "by_period": metrics.attainment_by_period(con, as_of),
+        "forecast": metrics.forecast_for_quarter(con, as_of),
+        "by_team": metrics.attainment_by_team(con, as_of),
+        "by_rep": metrics.attainment_by_rep(con, as_of),
+        "by_month": metrics.won_by_month(con, as_of),
+    }
+
+
+def ours_my_deals(con, owner_id: int, now: datetime, medians: pd.DataFrame) -> pd.DataFrame:
+    return workspace.open_deals(
+        con, owner_id=owner_id, team_id=None, search=None, now=now, medians=medians
+    )
+
+
+def check_overview(peer: dict, ours: dict) -> None:
+    """Raise unless every figure the peer computed equals ours."""
+    for row in ours["by_period"].itertuples():
+        expected = peer["by_period"][row.period]
+        same(f"{row.period} won", row.won, expected["won"])
+        same(f"{row.period} quota", row.quota, expected["quota"])
+        same(f"{row.period} pace", row.pace, expected["pace"])
+    forecast = ours["forecast"]
+    for name, key in (("Closed", "closed"), ("Commit", "commit"), ("Best Case", "best_case")):
+        same(f"forecast {name}", forecast[key], peer["forecast"].get(name, Decimal(0)))
+    for row in ours["by_team"].itertuples():
+        expected = peer["by_team"].get(row.team_id, {"won": Decimal(0)})
+        same(f"team {row.team_id} won", row.won, expected["won"])
+        if row.won:
+            same(f"team {row.team_id} quota", row.quota, expected["quota"])
+    for row in ours["by_rep"].itertuples():
+        same(f"rep {row.user_id} won", row.won, peer["by_rep"][row.user_id]["won"])
+        same(f"rep {row.user_id} quota", row.quota, peer["by_rep"][row.user_id]["quota"])
+    for row in ours["by_month"].itertuples():
+        same(f"month {row.month}", row.won, peer["by_month"].get(row.month, Decimal(0)))
+
+
+def check_my_deals(peer: dict, ours: pd.DataFrame) -> None:
+    same("first page of deals", [int(i) for i in ours["id"]], peer["ids"])
+    for column in ("total_deals", "total_weighted", "total_stale", "total_overdue"):
+        same(column, ours[column].iloc[0], peer[column])
+    for column in ("total_no_next_step", "total_stuck"):
+        same(column, ours[column].iloc[0], peer[column])
+
+
+def same(what: str, ours, peer) -> None:
+    if peer is None and not isinstance(ours, list) and pd.isna(ours):
+        return  # no quota: ours is NaN where the peer has None
+    if ours != peer:
+        raise RuntimeError(f"pandas peer disagrees on {what}: ours {ours}, peer {peer}")
+
+
+def compare(con: duckdb.DuckDBPyConnection, owner_id: int, runs: int) -> PeerResult:
+    as_of = date.today()
+    now = datetime.now().replace(second=0, microsecond=0)
+    fiscal_start = metrics.fiscal_start_month(con)
+    stale_days = int(metrics.get_setting(con, "stale_after_days", "14"))
+    tables: list[Tables] = []
+    load_ms = elapsed_ms(lambda: tables.append(load(con)))
+    t = tables[0]
+    medians_holder: list[pd.DataFrame] = []
+    medians_ms = elapsed_ms(lambda: medians_holder.append(stage_medians(t)))
+    ours_medians = workspace.stage_time_medians(con)
+    check_overview(overview(t, as_of, fiscal_start), ours_overview(con, as_of))
+    check_my_deals(
+        my_deals(t, owner_id, now, ours_medians, stale_days),
+        ours_my_deals(con, owner_id, now, ours_medians),
+    )
+    return PeerResult(
+        load_ms=load_ms,
+        medians_ms=medians_ms,
+        overview=repeat(lambda: overview(t, as_of, fiscal_start), runs),
+        my_deals=repeat(lambda: my_deals(t, owner_id, now, ours_medians, stale_days), runs),
+        ours_overview=repeat(lambda: ours_overview(con, as_of), runs),
+        ours_my_deals=repeat(lambda: ours_my_deals(con, owner_id, now, ours_medians), runs),
+    )

@@ -1,0 +1,35 @@
+"""The benchmark still runs end to end (tiny scale). It asserts what the benchmark
+checks and what the report contains, never a time: timings are not tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.__main__ import main
+
+pytestmark = pytest.mark.timeout(600)
+
+
+def test_the_benchmark_runs_and_writes_its_report(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the report and databases land here, not in the repo
+    report = tmp_path / "benchmark.md"
+    code = main(
+        [
+            "bench", "--deals", "1500", "--load-deals", "800", "--runs", "2",
+            "--sessions", "1,2", "--seconds", "1", "--folder", str(tmp_path / "data"),
+            "--report", str(report),
+        ]
+    )  # fmt: skip
+    # The run itself raises if the pandas peer disagrees with any figure of ours, if
+    # a saved deal does not show on both pages, or if a page raises.
+    assert code == 0
+    text = report.read_text(encoding="utf-8")
+    for heading in ("## Pages", "## Against a pandas peer", "## Write path", "## Server load"):
+        assert heading in text
+    assert "Database: 1,500 deals" in text
+    assert "| Overview | executive, whole company |" in text
+    assert "| My deals | admin, every open deal |" in text
+    assert "| **visible everywhere** |" in text
+    for page in ("Overview", "My deals", "Empty page"):
+        for sessions in (1, 2):
+            assert f"| {page} | {sessions} |" in text
