@@ -99,11 +99,12 @@ def forecast_bullet(forecast: dict, symbol: str) -> go.Figure:
         {
             "data": bars,
             "layout": base_layout(
-                170,
+                190,
                 barmode="stack",
                 hovermode="closest",
-                margin={"l": 10, "r": 10, "t": 40, "b": 10},
-                legend={"orientation": "h", "y": 1.12, "x": 0, "traceorder": "normal"},
+                # The legend sits below the bar: above it, it would cover the line labels.
+                margin={"l": 10, "r": 10, "t": 30, "b": 10},
+                legend={"orientation": "h", "y": -0.35, "x": 0, "traceorder": "normal"},
                 xaxis={"tickprefix": symbol, "tickformat": "~s"},
                 yaxis={"showticklabels": False},
                 shapes=shapes,
