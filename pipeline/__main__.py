@@ -11,8 +11,7 @@ import sys
 import time
 from datetime import date
 
-from pipeline import db, demo, metrics, users, validation
-from pipeline.bench import run as bench
+from pipeline import bench, db, demo, metrics, users, validation
 
 
 def parse_day(text: str) -> date:
@@ -135,7 +134,9 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "users":
             run_users(args)
         elif args.command == "bench":
-            bench.run(args)
+            from pipeline.bench import run  # Streamlit and AppTest: only for this command
+
+            run.run(args)
     except (db.DatabaseError, validation.ValidationError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -10,4 +10,24 @@ What it measures, on a demo database of the requested size (built once, then reu
   Streamlit dashboards compute them, checked equal to ours;
 - writes.py: a deal save until every open page shows it;
 - load.py: a real ``streamlit run`` server driven over its websocket by N sessions.
+
+Unlike the rest of ``pipeline``, the benchmark imports Streamlit (it drives the app), so
+this module holds only the command's arguments; ``run`` is imported when it runs.
 """
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+DEFAULT_FOLDER = Path("bench-data")  # git-ignored; the databases are reused between runs
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--deals", type=int, default=1_000_000, help="pages, peer and writes")
+    parser.add_argument("--load-deals", type=int, default=100_000, help="server load test")
+    parser.add_argument("--runs", type=int, default=7, help="timed runs per figure")
+    parser.add_argument("--sessions", default="1,10,50", help="concurrent sessions, e.g. 1,10,50")
+    parser.add_argument("--seconds", type=float, default=10, help="load window per measurement")
+    parser.add_argument("--folder", type=Path, default=DEFAULT_FOLDER, help="benchmark databases")
+    parser.add_argument("--report", type=Path, default=Path("docs/benchmark.md"))

@@ -10,20 +10,8 @@ from pathlib import Path
 import duckdb
 from streamlit import logger as streamlit_logger
 
-from pipeline import db, demo
+from pipeline import db, demo, metrics
 from pipeline.bench import load, pages, peer, report, writes
-
-DEFAULT_FOLDER = Path("bench-data")  # git-ignored; the databases are reused between runs
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--deals", type=int, default=1_000_000, help="pages, peer and writes")
-    parser.add_argument("--load-deals", type=int, default=100_000, help="server load test")
-    parser.add_argument("--runs", type=int, default=7, help="timed runs per figure")
-    parser.add_argument("--sessions", default="1,10,50", help="concurrent sessions, e.g. 1,10,50")
-    parser.add_argument("--seconds", type=float, default=10, help="load window per measurement")
-    parser.add_argument("--folder", type=Path, default=DEFAULT_FOLDER, help="benchmark databases")
-    parser.add_argument("--report", type=Path, default=Path("docs/benchmark.md"))
 
 
 def database(folder: Path, deals: int) -> Path:
@@ -112,17 +100,15 @@ def print_table(section: list[str]) -> None:
     print("\n".join(section[4:]), flush=True)
 
 
+REPORTED_TABLES = {"deals": "deals", "deal_history": "history versions"}
+REPORTED_TABLES["activities"] = "activities"
+
+
 def describe(path: Path) -> str:
+    """ "1,000,000 deals, 4,643,873 history versions, 10,119,192 activities"."""
     con = db.connect(path)
     try:
-        counts = {
-            table: con.execute(query).fetchone()[0]
-            for table, query in (
-                ("deals", "SELECT count(*) FROM deals"),
-                ("history versions", "SELECT count(*) FROM deal_history"),
-                ("activities", "SELECT count(*) FROM activities"),
-            )
-        }
+        counts = dict(metrics.query(con, "row_counts").itertuples(index=False))
     finally:
         con.close()
-    return ", ".join(f"{count:,} {table}" for table, count in counts.items())
+    return ", ".join(f"{counts[table]:,} {label}" for table, label in REPORTED_TABLES.items())
