@@ -24,6 +24,7 @@ from pathlib import Path
 
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.asyncio.client import connect
 
 from pipeline import db
@@ -99,13 +100,12 @@ def wait_healthy(port: int, process: subprocess.Popen) -> None:
     raise RuntimeError(f"the Streamlit server did not answer within {STARTUP_TIMEOUT_S} s")
 
 
-def rerun_message(page_name: str, widget_states: list | None = None) -> bytes:
+def rerun_message(page_name: str, widget_states: list[WidgetState] = ()) -> bytes:
     message = BackMsg()
     state = message.rerun_script
     state.query_string = ""
     state.page_name = page_name
-    for widget in widget_states or []:
-        state.widget_states.widgets.append(widget)
+    state.widget_states.widgets.extend(widget_states)
     return message.SerializeToString()
 
 
@@ -149,10 +149,8 @@ async def sign_in(websocket, target: LoadTarget) -> None:
     label = next((o for o in picker.options if o.startswith(target.persona)), None)
     if label is None:
         raise RuntimeError(f"no persona {target.persona!r} in the picker")
-    choice = BackMsg().rerun_script.widget_states.widgets.add()
-    choice.id, choice.string_value = picker.id, label
-    press = BackMsg().rerun_script.widget_states.widgets.add()
-    press.id, press.trigger_value = button_id, True
+    choice = WidgetState(id=picker.id, string_value=label)
+    press = WidgetState(id=button_id, trigger_value=True)
     await rerun(websocket, rerun_message(target.page_name, [choice, press]))
 
 
@@ -160,14 +158,12 @@ async def drive(port: int, target: LoadTarget, sessions: int, seconds: float) ->
     """All sessions sign in and warm up; then every session reruns back to back for
     ``seconds``. Reruns that started inside the window are counted."""
     latencies: list[float] = []
-    stop_at: list[float] = []
-    ready = [asyncio.create_task(warm_session(port, target)) for _ in range(sessions)]
-    sockets = await asyncio.gather(*ready)
+    sockets = await asyncio.gather(*(warm_session(port, target) for _ in range(sessions)))
     try:
-        stop_at.append(time.monotonic() + seconds)
         begun = time.monotonic()
-        await asyncio.gather(*(loop(ws, target, stop_at, latencies) for ws in sockets))
-        elapsed = min(time.monotonic(), stop_at[0]) - begun
+        deadline = begun + seconds
+        await asyncio.gather(*(loop(ws, target, deadline, latencies) for ws in sockets))
+        elapsed = min(time.monotonic(), deadline) - begun
     finally:
         for websocket in sockets:
             await websocket.close()
@@ -183,9 +179,9 @@ async def warm_session(port: int, target: LoadTarget):
     return websocket
 
 
-async def loop(websocket, target: LoadTarget, stop_at: list[float], latencies: list[float]):
+async def loop(websocket, target: LoadTarget, deadline: float, latencies: list[float]):
     payload = rerun_message(target.page_name)
-    while time.monotonic() < stop_at[0]:
+    while time.monotonic() < deadline:
         started = time.monotonic()
         await rerun(websocket, payload)
         latencies.append((time.monotonic() - started) * 1000)
