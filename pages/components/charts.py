@@ -92,7 +92,15 @@ def forecast_bullet(forecast: dict, symbol: str) -> go.Figure:
         for _, x, colour, dash in marks
     ]
     labels = [
-        {"text": name, "x": x, "xref": "x", "y": 1, "yref": "paper", "yanchor": "bottom"}
+        {
+            "text": name,
+            "showarrow": False,
+            "x": x,
+            "xref": "x",
+            "y": 1,
+            "yref": "paper",
+            "yanchor": "bottom",
+        }
         for name, x, _, _ in marks
     ]
     return go.Figure(
@@ -108,7 +116,7 @@ def forecast_bullet(forecast: dict, symbol: str) -> go.Figure:
                 xaxis={"tickprefix": symbol, "tickformat": "~s"},
                 yaxis={"showticklabels": False},
                 shapes=shapes,
-                annotations=[{**label, "showarrow": False} for label in labels],
+                annotations=labels,
             ),
         }
     )
