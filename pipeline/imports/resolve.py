@@ -1,0 +1,402 @@
+"""Finding, or creating, the stages, people and accounts an import names.
+
+Names are matched loosely (case, spaces and punctuation ignored, like the SQL macro
+import_key), so "GTXPro" finds "GTX Pro" and "closed won" finds "Closed Won". Each
+resolver writes a small temporary table (file value -> database id) that the deal
+plan joins, and returns what it created for the report.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import duckdb
+import pandas as pd
+
+from pipeline import db
+from pipeline.imports import sql_text
+
+WON_NAMES = {"won", "closedwon", "dealwon"}
+LOST_NAMES = {"lost", "closedlost", "deallost"}
+# Salesforce's standard sales process: the order, probability and forecast category its
+# stage names imply (used for Salesforce imports when the files do not say).
+SALESFORCE_STAGES = {
+    "prospecting": (10, "Pipeline"),
+    "qualification": (10, "Pipeline"),
+    "needsanalysis": (20, "Pipeline"),
+    "valueproposition": (50, "Pipeline"),
+    "iddecisionmakers": (60, "Pipeline"),
+    "perceptionanalysis": (70, "Pipeline"),
+    "proposalpricequote": (75, "Pipeline"),
+    "negotiationreview": (90, "Pipeline"),
+}
+UNASSIGNED = "Unassigned"
+
+
+def key(text: str | None) -> str | None:
+    """The loose form of a name (same rule as the import_key SQL macro)."""
+    if text is None:
+        return None
+    return re.sub(r"[^a-z0-9]", "", str(text).strip().lower()) or None
+
+
+@dataclass
+class Created:
+    stages: list[str] = field(default_factory=list)
+    teams: list[str] = field(default_factory=list)
+    people: list[str] = field(default_factory=list)
+    accounts: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def register_table(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame, sql: str):
+    """Materialise ``frame`` as a temporary table with the constant statement ``sql``
+    (which reads the registered view ``import_frame``)."""
+    con.register("import_frame", frame)
+    try:
+        con.execute(sql)
+    finally:
+        con.unregister("import_frame")
+
+
+# ---------------------------------------------------------------------------- stages
+
+
+def stage_kind(row, existing_kind: str | None) -> str:
+    if existing_kind:
+        return existing_kind
+    if row.stage_key in WON_NAMES or (row.won and not row.lost and not row.open):
+        return "won"
+    if row.stage_key in LOST_NAMES or (row.lost and not row.won and not row.open):
+        return "lost"
+    return "open"
+
+
+def resolve_stages(
+    con: duckdb.DuckDBPyConnection,
+    evidence: pd.DataFrame,
+    choices: dict[str, int],
+    order: list[str],
+    created: Created,
+    presets: dict[str, tuple[int, str]],
+) -> None:
+    """Write import_stage_ids (pipeline, stage_key -> stage) and import_closed_stage
+    (pipeline, won/lost -> the stage closed deals move to), creating missing stages."""
+    existing = con.execute(
+        "SELECT id, pipeline, name, position, probability, forecast_category, "
+        "CASE WHEN is_won THEN 'won' WHEN is_closed THEN 'lost' ELSE 'open' END AS kind "
+        "FROM stages ORDER BY pipeline, position"
+    ).df()
+    existing["stage_key"] = existing["name"].map(key)
+    rows = []
+    for pipeline, named in evidence.groupby("pipeline", sort=False):
+        known = existing[existing["pipeline"] == pipeline]
+        new = []
+        for item in named.itertuples(index=False):
+            chosen = choices.get(item.stage)
+            match = (
+                known[known["id"] == chosen]
+                if chosen
+                else known[known["stage_key"] == item.stage_key]
+            )
+            if len(match):
+                rows.append((pipeline, item.stage_key, int(match["id"].iloc[0])))
+                continue
+            new.append(item)
+        needs = {"won", "lost"} & {
+            status
+            for item in named.itertuples(index=False)
+            for status, count in (("won", item.needs_won), ("lost", item.needs_lost))
+            if count
+        }
+        made = create_stages(con, pipeline, known, new, needs, order, created, presets)
+        for stage_id, stage_key in made:
+            rows.append((pipeline, stage_key, stage_id))
+    frame = pd.DataFrame(rows, columns=["pipeline", "stage_key", "stage_id"])
+    register_table(
+        con,
+        "import_stage_ids",
+        frame,
+        "CREATE OR REPLACE TEMP TABLE import_stage_ids AS "
+        "SELECT f.pipeline, f.stage_key, f.stage_id, s.probability, s.forecast_category, "
+        "CASE WHEN s.is_won THEN 'won' WHEN s.is_closed THEN 'lost' ELSE 'open' END AS kind "
+        "FROM import_frame AS f JOIN stages AS s ON s.id = f.stage_id",
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE import_closed_stage AS "
+        "SELECT pipeline, CASE WHEN is_won THEN 'won' ELSE 'lost' END AS kind, "
+        "min_by(id, position) AS stage_id FROM stages WHERE is_closed GROUP BY ALL"
+    )
+
+
+def create_stages(con, pipeline, known, new, needs, order, created, presets) -> list:
+    """Insert the stages the files name but the pipeline lacks (plus a won or lost stage
+    when closed deals need one), and renumber the pipeline: open stages by probability
+    (the stated order first), then won, then lost."""
+    kinds = set(known["kind"])
+    specs = []
+    for item in new:
+        kind = stage_kind(item, None)
+        kinds.add(kind)
+        preset = presets.get(item.stage_key)
+        if item.probability is not None and not pd.isna(item.probability):
+            probability = Decimal(str(item.probability))
+        elif kind != "open":
+            probability = Decimal(100 if kind == "won" else 0)
+        else:
+            probability = Decimal(preset[0]) if preset else None
+        category = item.forecast_category if isinstance(item.forecast_category, str) else None
+        category = category or {"won": "Closed", "lost": "Omitted"}.get(kind, "Pipeline")
+        specs.append([item.stage, item.stage_key, kind, probability, category])
+    for kind, name in (("won", "Closed Won"), ("lost", "Closed Lost")):
+        if kind in needs and kind not in kinds:
+            specs.append([name, key(name), kind, Decimal(100 if kind == "won" else 0), None])
+            specs[-1][4] = "Closed" if kind == "won" else "Omitted"
+    if not specs:
+        return []
+    fill_probabilities([s for s in specs if s[2] == "open"], order, created)
+    made = []
+    for name, stage_key, kind, probability, category in specs:
+        stage_id = con.execute(
+            "INSERT INTO stages (pipeline, position, name, probability, forecast_category, "
+            "is_closed, is_won) VALUES ($pipeline, 0, $name, $probability, $category, "
+            "$closed, $won) RETURNING id",
+            {
+                "pipeline": pipeline,
+                "name": name,
+                "probability": probability / 100,
+                "category": category,
+                "closed": kind != "open",
+                "won": kind == "won",
+            },
+        ).fetchone()[0]
+        made.append((stage_id, stage_key))
+        created.stages.append(f"{name} ({kind}, {float(probability):g}%)")
+    renumber(con, pipeline, order)
+    return made
+
+
+def fill_probabilities(open_specs: list, order: list[str], created: Created) -> None:
+    """Open stages the files give no probability for get evenly spaced ones (in the
+    stated order, else the files'), and the report says so."""
+    lacking = [s for s in open_specs if s[3] is None]
+    if not lacking:
+        return
+    rank = {key(name): index for index, name in enumerate(order)}
+    lacking.sort(key=lambda s: rank.get(s[1], len(rank)))
+    for index, spec in enumerate(lacking, start=1):
+        spec[3] = Decimal(round(100 * index / (len(lacking) + 1)))
+    names = ", ".join(f"{s[0]} {float(s[3]):g}%" for s in lacking)
+    created.notes.append(
+        f"The files give no probability for stages {names}: set evenly by stage order. "
+        "Change them under Settings."
+    )
+
+
+def renumber(con: duckdb.DuckDBPyConnection, pipeline: str, order: list[str]) -> None:
+    stages = con.execute(
+        "SELECT id, name, position, probability, is_closed, is_won FROM stages "
+        "WHERE pipeline = $pipeline",
+        {"pipeline": pipeline},
+    ).fetchall()
+    rank: dict[str, int] = {}
+    for name in [*order, *SALESFORCE_STAGES]:
+        rank.setdefault(key(name), len(rank))
+
+    def place(stage):
+        stage_id, name, position, probability, is_closed, is_won = stage
+        stated = rank.get(key(name), len(rank))
+        group = 2 if is_closed and not is_won else 1 if is_closed else 0
+        return (group, stated, probability, position or 10**9, stage_id)
+
+    for position, stage in enumerate(sorted(stages, key=place), start=1):
+        con.execute(
+            "UPDATE stages SET position = $position WHERE id = $id AND position <> $position",
+            {"position": position, "id": stage[0]},
+        )
+
+
+# ---------------------------------------------------------------------------- people
+
+
+@dataclass
+class Person:
+    name: str
+    email: str | None = None
+    external_id: str | None = None
+    team: str | None = None
+    manager: str | None = None
+    active: bool = True
+    user_id: int | None = None
+
+
+def resolve_people(con: duckdb.DuckDBPyConnection, unassigned_needed: bool, created: Created):
+    """Write import_owner_ids (owner value in the deal file -> user id), creating the
+    people, their managers and teams the database lacks. Returns the Unassigned user's
+    id when deals without an owner need one."""
+    listed = [
+        Person(
+            name=name.strip(),
+            email=(email or "").strip() or None,
+            external_id=(external_id or "").strip() or None,
+            team=(team or "").strip() or None,
+            manager=(manager or "").strip() or None,
+            active=str(active).strip().lower() not in ("false", "no", "0", "f", "n"),
+        )
+        for external_id, name, email, team, manager, active in con.execute(
+            "SELECT external_id, name, email, team, manager, active FROM staged_people "
+            "WHERE NOT import_blank(name) ORDER BY row_number"
+        ).fetchall()
+    ]
+    by_id = {p.external_id: p for p in listed if p.external_id}
+    by_name = {key(p.name): p for p in listed}
+    by_email = {p.email.lower(): p for p in listed if p.email}
+    owners = [
+        v
+        for (v,) in con.execute(
+            "SELECT DISTINCT owner FROM import_rows WHERE owner IS NOT NULL ORDER BY owner"
+        ).fetchall()
+    ]
+    owner_people = {}
+    for value in owners:
+        person = by_id.get(value) or by_email.get(value.lower()) or by_name.get(key(value))
+        if person is None:
+            # Not in the people file: the value may be a person's id from an earlier
+            # import, their e-mail, or their name.
+            is_email = "@" in value
+            person = Person(name=value, email=value if is_email else None, external_id=value)
+            by_name[key(value)] = person
+        owner_people[value] = person
+    managers = {p.manager for p in list(by_name.values()) if p.manager}
+    for name in managers:
+        if key(name) not in by_name:
+            by_name[key(name)] = Person(name=name)
+    everyone = list({id(p): p for p in [*listed, *by_name.values()]}.values())
+    match_existing(con, everyone)
+    teams = ensure_teams(con, everyone, managers, created)
+    for person in everyone:
+        if person.user_id is None:
+            person.user_id = create_user(con, person, managers, teams, created)
+    for person in everyone:
+        manager = by_name.get(key(person.manager)) if person.manager else None
+        if manager and person.name in created.people:
+            con.execute(
+                "UPDATE users SET manager_id = $manager WHERE id = $id",
+                {"manager": manager.user_id, "id": person.user_id},
+            )
+    for team_name, team_id in teams.items():
+        manager = by_name.get(key(team_name.removesuffix("'s team")))
+        if manager:
+            con.execute(
+                "UPDATE teams SET manager_id = $manager WHERE id = $id AND manager_id IS NULL",
+                {"manager": manager.user_id, "id": team_id},
+            )
+    frame = pd.DataFrame(
+        [(value, person.user_id) for value, person in owner_people.items()],
+        columns=["owner", "user_id"],
+    ).astype({"owner": "object", "user_id": "int64"})
+    register_table(
+        con,
+        "import_owner_ids",
+        frame,
+        "CREATE OR REPLACE TEMP TABLE import_owner_ids AS "
+        "SELECT CAST(owner AS VARCHAR) AS owner, CAST(user_id AS INTEGER) AS user_id "
+        "FROM import_frame",
+    )
+    if not unassigned_needed:
+        return None
+    placeholder = Person(name=UNASSIGNED, email="unassigned@import.invalid", active=False)
+    match_existing(con, [placeholder])
+    return placeholder.user_id or create_user(con, placeholder, set(), {}, created)
+
+
+def match_existing(con: duckdb.DuckDBPyConnection, people: list[Person]) -> None:
+    users = con.execute("SELECT id, name, email, external_id FROM users").fetchall()
+    by_id = {external_id: uid for uid, _, _, external_id in users if external_id}
+    by_email = {email.lower(): uid for uid, _, email, _ in users}
+    by_name = {}
+    for uid, name, _, _ in users:
+        by_name.setdefault(key(name), uid)
+    for person in people:
+        person.user_id = (
+            (by_id.get(person.external_id) if person.external_id else None)
+            or (by_email.get(person.email.lower()) if person.email else None)
+            or by_name.get(key(person.name))
+        )
+
+
+def ensure_teams(con, people: list[Person], managers: set[str], created: Created) -> dict:
+    """Team name -> id for every team the people belong to: a stated team, else their
+    manager's team ("<manager>'s team"), which a manager also belongs to."""
+    wanted = set()
+    for person in people:
+        team = team_of(person, managers)
+        if team:
+            wanted.add(team)
+    existing = dict(con.execute("SELECT name, id FROM teams").fetchall())
+    teams = {}
+    for name in sorted(wanted):
+        if name not in existing:
+            existing[name] = con.execute(
+                "INSERT INTO teams (name) VALUES ($name) RETURNING id", {"name": name}
+            ).fetchone()[0]
+            created.teams.append(name)
+        teams[name] = existing[name]
+    return teams
+
+
+def team_of(person: Person, managers: set[str]) -> str | None:
+    if person.team:
+        return person.team
+    if person.manager:
+        return f"{person.manager}'s team"
+    if person.name in managers:
+        return f"{person.name}'s team"
+    return None
+
+
+def create_user(con, person: Person, managers: set[str], teams: dict, created: Created) -> int:
+    email = person.email or placeholder_email(con, person.name)
+    team = team_of(person, managers)
+    user_id = con.execute(
+        "INSERT INTO users (name, email, role, team_id, active, external_id) "
+        "VALUES ($name, $email, $role, $team, $active, $external_id) RETURNING id",
+        {
+            "name": person.name,
+            "email": email,
+            "role": "manager" if person.name in managers else "rep",
+            "team": teams.get(team),
+            "active": person.active,
+            "external_id": person.external_id,
+        },
+    ).fetchone()[0]
+    created.people.append(person.name)
+    person.user_id = user_id
+    return user_id
+
+
+def placeholder_email(con: duckdb.DuckDBPyConnection, name: str) -> str:
+    """An address that says it is not real (the .invalid domain never resolves), kept
+    unique; set the real one before the person signs in."""
+    base = re.sub(r"[^a-z0-9]+", ".", name.lower()).strip(".") or "person"
+    for number in range(1, 10_000):
+        email = f"{base}{'' if number == 1 else number}@import.invalid"
+        taken = con.execute(
+            "SELECT count(*) FROM users WHERE lower(email) = $email", {"email": email}
+        ).fetchone()[0]
+        if not taken:
+            return email
+    raise db.DatabaseError(f"No free placeholder e-mail for {name!r}")
+
+
+# --------------------------------------------------------------------------- accounts
+
+
+def resolve_accounts(con: duckdb.DuckDBPyConnection, created: Created) -> None:
+    """Write import_account_ids (account value in the deal file -> account id), creating
+    the accounts the database lacks, with what the accounts file says about them."""
+    before = con.execute("SELECT count(*) FROM accounts").fetchone()[0]
+    con.execute(sql_text("resolve_accounts"))
+    created.accounts += con.execute("SELECT count(*) FROM accounts").fetchone()[0] - before

@@ -1,0 +1,151 @@
+-- Every value of the staged files that cannot be imported: (role, row, field, value,
+-- problem), in file order. Any row here stops the import before anything is written.
+CREATE OR REPLACE TEMP TABLE import_problems AS
+WITH deal_ids AS (
+    SELECT
+        row_number,
+        external_id,
+        min(row_number) OVER (PARTITION BY external_id) AS first_row
+    FROM import_rows
+    WHERE external_id IS NOT NULL
+),
+
+checked AS MATERIALIZED (
+    SELECT
+        r.*,
+        s.external_id AS external_id_text,
+        s.amount AS amount_text,
+        s.status AS status_text,
+        s.is_closed AS is_closed_text,
+        s.is_won AS is_won_text,
+        s.close_date AS close_date_text,
+        s.created_at AS created_at_text,
+        s.closed_at AS closed_at_text,
+        s.modified_at AS modified_at_text,
+        s.probability AS probability_text,
+        s.forecast_category AS forecast_category_text,
+        s.notes AS notes_text,
+        greatest(length(s.name), length(s.next_step), length(s.lost_reason),
+                 length(s.account), length(s.owner), length(s.source)) AS longest_text
+    FROM import_rows AS r
+    JOIN staged_deals AS s ON s.row_number = r.row_number
+),
+
+deal_checks AS (
+    SELECT row_number, 'external_id' AS field, external_id_text AS value,
+        'no deal ID' AS problem
+    FROM checked WHERE external_id IS NULL
+    UNION ALL
+    SELECT row_number, 'stage', stage, 'no stage'
+    FROM checked WHERE stage IS NULL
+    UNION ALL
+    SELECT row_number, 'amount', amount_text,
+        CASE
+            WHEN import_sub_cent(amount_text) THEN 'more than two decimal places (cents)'
+            WHEN amount IS NULL THEN 'not an amount'
+            WHEN amount < 0 THEN 'a negative amount'
+            ELSE 'over 1,000,000,000,000, which no deal can be'
+        END
+    FROM checked
+    WHERE (amount IS NULL AND NOT import_blank(amount_text))
+       OR amount < 0 OR amount > 1000000000000
+    UNION ALL
+    SELECT row_number, 'status', status_text, 'not a status (expected open, won or lost)'
+    FROM checked
+    WHERE NOT import_blank(status_text) AND stated_status IS NULL
+    UNION ALL
+    SELECT row_number, 'is_closed', is_closed_text, 'not true or false'
+    FROM checked
+    WHERE NOT import_blank(is_closed_text) AND import_flag(is_closed_text) IS NULL
+    UNION ALL
+    SELECT row_number, 'is_won', is_won_text, 'not true or false'
+    FROM checked
+    WHERE NOT import_blank(is_won_text) AND import_flag(is_won_text) IS NULL
+    UNION ALL
+    SELECT row_number, 'close_date', close_date_text, getvariable('import_date_problem')
+    FROM checked WHERE close_date IS NULL AND NOT import_blank(close_date_text)
+    UNION ALL
+    SELECT row_number, 'close_date', close_date_text, 'more than 50 years from today'
+    FROM checked WHERE abs(datediff('year', close_date, getvariable('import_today'))) > 50
+    UNION ALL
+    SELECT row_number, 'created_at', created_at_text, getvariable('import_date_problem')
+    FROM checked WHERE created_at IS NULL AND NOT import_blank(created_at_text)
+    UNION ALL
+    SELECT row_number, 'closed_at', closed_at_text, getvariable('import_date_problem')
+    FROM checked WHERE closed_at IS NULL AND NOT import_blank(closed_at_text)
+    UNION ALL
+    SELECT row_number, 'modified_at', modified_at_text, getvariable('import_date_problem')
+    FROM checked WHERE modified_at IS NULL AND NOT import_blank(modified_at_text)
+    UNION ALL
+    SELECT row_number, 'probability', probability_text,
+        CASE WHEN probability IS NULL THEN 'not a number' ELSE 'outside 0 to 100 percent' END
+    FROM checked
+    WHERE (probability IS NULL AND NOT import_blank(probability_text))
+       OR probability NOT BETWEEN 0 AND 100
+    UNION ALL
+    SELECT row_number, 'forecast_category', forecast_category_text,
+        'not a forecast category (Pipeline, Best Case, Commit, Omitted, Closed)'
+    FROM checked
+    WHERE forecast_category IS NULL AND NOT import_blank(forecast_category_text)
+    UNION ALL
+    SELECT row_number, 'notes', left(notes_text, 40) || '…', 'longer than 10,000 characters'
+    FROM checked WHERE length(notes_text) > 10000
+    UNION ALL
+    SELECT c.row_number, t.field, left(t.value, 40) || '…', 'longer than 1,000 characters'
+    FROM checked AS c
+    JOIN staged_deals AS s ON s.row_number = c.row_number
+    CROSS JOIN LATERAL (VALUES ('name', s.name), ('next_step', s.next_step),
+                               ('lost_reason', s.lost_reason), ('account', s.account),
+                               ('owner', s.owner), ('source', s.source)) AS t(field, value)
+    WHERE c.longest_text > 1000 AND length(t.value) > 1000
+),
+
+duplicates AS (
+    SELECT 'deals' AS role, row_number, 'external_id' AS field, external_id AS value,
+        'the same deal ID as row ' || first_row AS problem
+    FROM deal_ids
+    WHERE row_number <> first_row
+),
+
+history_checks AS (
+    SELECT 'history' AS role, h.row_number, check_.*
+    FROM import_history_rows AS h
+    JOIN staged_history AS s ON s.row_number = h.row_number
+    CROSS JOIN LATERAL (
+        SELECT 'deal_external_id' AS field, s.deal_external_id AS value,
+            'no deal ID' AS problem
+        WHERE h.deal_external_id IS NULL
+        UNION ALL
+        SELECT 'changed_at', s.changed_at, getvariable('import_date_problem')
+        WHERE h.changed_at IS NULL
+        UNION ALL
+        SELECT 'stage', s.stage, 'no stage'
+        WHERE h.stage IS NULL
+        UNION ALL
+        SELECT 'amount', s.amount, 'not an amount of 0 to 1,000,000,000,000'
+        WHERE NOT import_blank(s.amount)
+          AND (h.amount IS NULL OR h.amount < 0 OR h.amount > 1000000000000)
+        UNION ALL
+        SELECT 'close_date', s.close_date, getvariable('import_date_problem')
+        WHERE NOT import_blank(s.close_date) AND h.close_date IS NULL
+        UNION ALL
+        SELECT 'probability', s.probability, 'not a percentage from 0 to 100'
+        WHERE NOT import_blank(s.probability)
+          AND (h.probability IS NULL OR h.probability NOT BETWEEN 0 AND 100)
+    ) AS check_
+)
+
+SELECT 'deals' AS role, * FROM deal_checks
+UNION ALL SELECT * FROM duplicates
+UNION ALL SELECT * FROM history_checks
+UNION ALL
+SELECT 'people', row_number, 'name', name, 'no name'
+FROM staged_people WHERE import_blank(name)
+UNION ALL
+SELECT 'accounts', row_number, 'name', name, 'no account name'
+FROM staged_accounts WHERE import_blank(name)
+UNION ALL
+SELECT 'products', row_number, 'price', price, 'not an amount of 0 to 1,000,000,000,000'
+FROM staged_products
+WHERE NOT import_blank(price)
+  AND (import_amount(price) IS NULL OR import_amount(price) NOT BETWEEN 0 AND 1000000000000)
