@@ -1,4 +1,4 @@
-"""Command line: python -m pipeline {demo,info,users} ...
+"""Command line: python -m pipeline {demo,info,users,import,bench} ...
 
 Every user-caused failure prints one line to stderr and exits non-zero.
 """
@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import sys
 import time
 from datetime import date
+from pathlib import Path
 
 from pipeline import bench, db, demo, metrics, users, validation
 
@@ -42,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     info_cmd = commands.add_parser("info", help="what a database holds")
     info_cmd.add_argument("--db")
     add_user_commands(commands)
+    add_import_command(commands)
     bench_cmd = commands.add_parser(
         "bench", help="measure pages, the pandas peer, saves and server load; write a report"
     )
@@ -66,6 +69,65 @@ def add_user_commands(commands) -> None:
     password = actions.add_parser("password", help="set a user's password")
     password.add_argument("email")
     password.add_argument("--password-stdin", action="store_true")
+
+
+def add_import_command(commands) -> None:
+    from pipeline.imports import fields, importer
+
+    cmd = commands.add_parser(
+        "import",
+        help="import CRM export files (checked first; all or nothing)",
+        description="Import deals (and their history, people, accounts, products) from "
+        "CRM exports. Each file's role is recognised from its columns. Every row is "
+        "checked first; with any problem nothing is written and the exit code is 1.",
+    )
+    cmd.add_argument("files", nargs="+", type=Path)
+    cmd.add_argument("--source", required=True, choices=list(fields.SOURCES))
+    cmd.add_argument("--db")
+    cmd.add_argument("--mapping", type=Path, help="JSON: role -> field -> column, stage_order")
+    cmd.add_argument("--date-order", choices=[importer.MONTH_FIRST, importer.DAY_FIRST])
+    cmd.add_argument("--dry-run", action="store_true", help="check and report; write nothing")
+    cmd.add_argument(
+        "--replace-demo", action="store_true", help="replace the demo database's content"
+    )
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from pipeline.imports import fields, importer
+
+    mapping = None
+    if args.mapping:
+        try:
+            mapping = fields.Mapping.from_json(json.loads(args.mapping.read_text("utf-8")))
+        except (OSError, ValueError) as exc:
+            raise validation.ValidationError(
+                [validation.FieldError(f"Mapping {args.mapping}", str(exc))]
+            ) from None
+    request = importer.Request(
+        source=args.source,
+        paths=args.files,
+        mapping=mapping,
+        date_order=args.date_order,
+        replace_demo=args.replace_demo,
+    )
+    con = db.connect(args.db or db.database_path())
+    try:
+        started = time.perf_counter()
+        report = importer.run(con, request, write=not args.dry_run)
+        seconds = time.perf_counter() - started
+    finally:
+        con.close()
+    for line in importer.report_lines(report):
+        print(line)
+    if not report.ok:
+        return 1
+    print(f"({seconds:.1f} s)")
+    if report.replaces_demo and report.written:
+        print(
+            "The demo's people are gone: add an admin with "
+            "`python -m pipeline users add --role admin --email ... --name ...`."
+        )
+    return 0
 
 
 def read_password(from_stdin: bool) -> str:
@@ -133,6 +195,8 @@ def main(argv: list[str] | None = None) -> int:
             print_info(args.db or db.database_path())
         elif args.command == "users":
             run_users(args)
+        elif args.command == "import":
+            return run_import(args)
         elif args.command == "bench":
             from pipeline.bench import run  # Streamlit and AppTest: only for this command
 
