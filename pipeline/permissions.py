@@ -59,3 +59,8 @@ def deal_scope(actor: User) -> dict:
 def require(allowed: bool, message: str) -> None:
     if not allowed:
         raise PermissionDenied(message)
+
+
+def manages_data(actor: User) -> bool:
+    """Imports, settings, quotas and full exports: admins only."""
+    return actor.active and actor.role == "admin"

@@ -13,9 +13,10 @@ from datetime import date, datetime
 import duckdb
 import streamlit as st
 
-from pipeline import db, demo, metrics, workspace
+from pipeline import db, demo, exporting, health, metrics, settings, workspace
+from pipeline.imports import fields, importer
 
-READ_MODULES = {"metrics": metrics, "workspace": workspace}
+READ_MODULES = {"metrics": metrics, "workspace": workspace, "health": health, "settings": settings}
 
 
 @st.cache_resource(show_spinner="Preparing the demo database…")
@@ -96,3 +97,33 @@ def now() -> datetime:
     """The current time to the minute: fresh enough for "overdue" and "stale", and
     stable within a minute so cached results are reused."""
     return datetime.now().replace(second=0, microsecond=0)
+
+
+def is_demo() -> bool:
+    return db.get_setting(cursor(), "demo_anchor") is not None
+
+
+def import_files(request: importer.Request, *, write: bool, progress=None) -> importer.Report:
+    """Run (or preview) an import as the signed-in user, on a cursor of its own."""
+    user = st.session_state["signed_in_user"]
+    return importer.run(cursor(), request, actor_id=user.id, write=write, progress=progress)
+
+
+def remembered_mapping() -> fields.Mapping | None:
+    return importer.remembered_mapping(cursor())
+
+
+def remember_mapping(mapping: fields.Mapping) -> None:
+    importer.remember_mapping(cursor(), mapping)
+
+
+def save_settings(user, values: dict) -> list[str]:
+    return settings.save(cursor(), user, values)
+
+
+def save_stages(user, edited) -> int:
+    return settings.save_stages(cursor(), user, edited)
+
+
+def backup() -> bytes:
+    return exporting.backup(cursor())

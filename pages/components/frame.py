@@ -41,6 +41,13 @@ def pages(user: users.User | None = None) -> list:
             url_path="my_deals",
             visibility=shown_if(user is not None and permissions.works_deals(user)),
         ),
+        st.Page(
+            "pages/data_settings.py",
+            title="Data & settings",
+            icon=":material/settings:",
+            url_path="data_settings",
+            visibility=shown_if(user is not None and permissions.manages_data(user)),
+        ),
     ]
 
 

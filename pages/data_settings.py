@@ -1,0 +1,273 @@
+"""Data & settings (admins): import CRM exports with a preview, data health, settings and
+stages, and a full export of the database."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from pages.components import auth, data, export, frame
+from pipeline import exporting, permissions, settings, validation
+from pipeline.imports import fields, importer
+
+frame.ensure()
+user = auth.signed_in()
+st.title("Data & settings")
+if not permissions.manages_data(user):
+    st.info("Imports, settings and full exports are for admins.")
+    st.stop()
+
+import_tab, health_tab, settings_tab, export_tab = st.tabs(
+    ["Import", "Data health", "Settings", "Export"]
+)
+
+
+# ----------------------------------------------------------------------------- import
+
+
+def saved_uploads(uploads) -> tuple[list[Path], list[str]]:
+    """The uploaded files on disk (the importer streams files), kept for the session."""
+    folder = Path(st.session_state.setdefault("upload_dir", tempfile.mkdtemp(prefix="import-")))
+    paths, names = [], []
+    for upload in uploads:
+        path = folder / f"{upload.file_id}-{Path(upload.name).name}"
+        if not path.exists():
+            path.write_bytes(upload.getbuffer())
+        paths.append(path)
+        names.append(upload.name)
+    return paths, names
+
+
+def mapping_form(source: str, paths: list[Path], names: list[str]) -> fields.Mapping:
+    """For "other" files: each file's role and columns, suggested and editable; the
+    choice is remembered for the next import."""
+    remembered = data.remembered_mapping()
+    found = importer.inspect(source, paths, names, remembered)
+    columns: dict[str, dict[str, str]] = {}
+    for item in found:
+        if item.problem:
+            st.error(item.problem)
+            continue
+        with st.expander(f"{item.name}: {fields.ROLE_LABELS.get(item.role, 'not recognised')}"):
+            roles = list(fields.ROLES)
+            role = st.selectbox(
+                "This file holds",
+                roles,
+                index=roles.index(item.role) if item.role else 0,
+                format_func=fields.ROLE_LABELS.get,
+                key=f"role_{item.name}",
+            )
+            choices = ["—", *item.headers]
+            chosen = {}
+            for spec in fields.ROLES[role]:
+                current = item.columns.get(spec.name) if role == item.role else None
+                column = st.selectbox(
+                    spec.label + (" *" if spec.required else ""),
+                    choices,
+                    index=choices.index(current) if current in choices else 0,
+                    help=spec.help or None,
+                    key=f"map_{item.name}_{role}_{spec.name}",
+                )
+                if column != "—":
+                    chosen[spec.name] = column
+            columns[role] = chosen
+    order = st.text_input(
+        "Stage order, first to last (comma separated; optional)",
+        value=", ".join(remembered.stage_order if remembered else []),
+        key="stage_order",
+    )
+    return fields.Mapping(columns, [s.strip() for s in order.split(",") if s.strip()])
+
+
+def show_report(report: importer.Report) -> None:
+    st.dataframe(
+        [
+            {
+                "File": f.name,
+                "Holds": fields.ROLE_LABELS[f.role],
+                "Rows": f.rows,
+                "Read as": f.encoding if f.encoding == "xlsx" else f"{f.encoding}, {f.delimiter!r}",
+                "Columns not imported": ", ".join(f.unused),
+            }
+            for f in report.files
+        ],
+        hide_index=True,
+    )
+    if not report.ok:
+        st.error(
+            f"{report.problem_count:,} problems: nothing will be imported until they are fixed."
+        )
+        problems = report.problem_frame()
+        st.dataframe(problems, hide_index=True)
+        export.downloads(problems, "import-problems", "problems")
+        return
+    added, changed, unchanged = st.columns(3)
+    added.metric("Deals to add", f"{report.added:,}")
+    changed.metric("Deals to change", f"{report.changed:,}")
+    unchanged.metric("Deals unchanged", f"{report.unchanged:,}")
+    created = report.created
+    for label, items in (
+        ("New stages", created.stages),
+        ("New teams", created.teams),
+        ("New people", created.people),
+    ):
+        if items:
+            st.markdown(f"**{label}:** " + ", ".join(items))
+    if created.accounts:
+        st.markdown(f"**New accounts:** {created.accounts:,}")
+    for note in [*report.notes, *created.notes]:
+        st.caption(note)
+    if report.conflicts is not None and len(report.conflicts):
+        st.warning("Changed here after the export was taken; these keep their current state:")
+        st.dataframe(report.conflicts, hide_index=True)
+    if report.missing is not None and len(report.missing):
+        st.warning(
+            f"{len(report.missing):,} deals here are not in these files. They are kept; "
+            "close them from My deals if they are gone."
+        )
+        st.dataframe(report.missing, hide_index=True)
+
+
+with import_tab:
+    source = st.selectbox(
+        "Exported from", list(fields.SOURCES), format_func=fields.SOURCES.get, key="source"
+    )
+    uploads = st.file_uploader(
+        "Export files (CSV, TSV or Excel; a deals file, plus history, people, accounts or "
+        "products files when you have them)",
+        type=["csv", "tsv", "txt", "xlsx"],
+        accept_multiple_files=True,
+        key="uploads",
+    )
+    if uploads:
+        paths, names = saved_uploads(uploads)
+        mapping = mapping_form(source, paths, names) if source == "other" else None
+        order = st.radio(
+            "Dates like 03/04/2025 are",
+            ["decided from the data", importer.MONTH_FIRST, importer.DAY_FIRST],
+            horizontal=True,
+            key="date_order",
+        )
+        admin = None
+        if data.is_demo():
+            st.warning(
+                "This is the demo database: importing replaces the demo's deals, people "
+                "and settings with yours, and sign-in then needs a password. Create your "
+                "admin account:"
+            )
+            name_column, email_column, password_column = st.columns(3)
+            admin = importer.NewAdmin(
+                name_column.text_input("Your name", key="admin_name"),
+                email_column.text_input("Your e-mail", key="admin_email"),
+                password_column.text_input("Password", type="password", key="admin_password"),
+            )
+        request = importer.Request(
+            source=source,
+            paths=paths,
+            names=names,
+            mapping=mapping,
+            date_order=None if order.startswith("decided") else order,
+            replace_demo=admin is not None,
+            admin=admin,
+        )
+        check_column, import_column, _ = st.columns([1, 1, 5])
+        if check_column.button("Check files", key="check_import"):
+            with st.spinner("Checking every row…"):
+                st.session_state["import_report"] = data.import_files(request, write=False)
+        report = st.session_state.get("import_report")
+        if report is not None:
+            show_report(report)
+            if report.ok and import_column.button("Import", type="primary", key="run_import"):
+                bar = st.progress(0.0, text="Starting")
+                try:
+                    done = data.import_files(
+                        request, write=True, progress=lambda share, text: bar.progress(share, text)
+                    )
+                except validation.ValidationError as exc:
+                    st.error(str(exc))
+                else:
+                    st.session_state.pop("import_report", None)
+                    if done.ok and done.written:
+                        if mapping is not None:
+                            data.remember_mapping(mapping)
+                        st.success(f"Imported: {done.summary()}.")
+                    else:
+                        show_report(done)
+
+
+# ----------------------------------------------------------------------- data health
+
+with health_tab:
+    found = data.run("health.report")
+    left, right = st.columns(2)
+    left.metric("Deals", f"{found['deals']:,}")
+    right.metric("Open deals", f"{found['open_deals']:,}")
+    st.dataframe(found["checks"], hide_index=True)
+    st.subheader("Imports")
+    if len(found["imports"]):
+        st.dataframe(found["imports"], hide_index=True)
+        export.downloads(found["imports"], "imports", "imports")
+    else:
+        st.caption("Nothing imported yet.")
+
+
+# -------------------------------------------------------------------------- settings
+
+with settings_tab:
+    values = data.run("settings.current")
+    with st.form("settings_form"):
+        typed = {
+            spec.key: st.text_input(spec.label, value=values[spec.key], key=f"set_{spec.key}")
+            for spec in settings.SETTINGS
+        }
+        if st.form_submit_button("Save settings"):
+            try:
+                changed = data.save_settings(user, typed)
+            except validation.ValidationError as exc:
+                for problem in exc.problems:
+                    st.error(str(problem))
+            else:
+                st.success(f"Saved: {', '.join(changed)}." if changed else "Nothing changed.")
+    st.subheader("Stages")
+    stage_frame = data.run("settings.stages")
+    edited = st.data_editor(
+        stage_frame,
+        hide_index=True,
+        disabled=["id", "pipeline", "position", "is_closed", "is_won"],
+        column_config={
+            "id": None,
+            "probability": st.column_config.NumberColumn(
+                "Probability %", min_value=0, max_value=100
+            ),
+            "forecast_category": st.column_config.SelectboxColumn(
+                "Forecast category", options=list(settings.CATEGORIES)
+            ),
+        },
+        key="stage_editor",
+    )
+    if st.button("Save stages", key="save_stages"):
+        try:
+            count = data.save_stages(user, edited)
+        except validation.ValidationError as exc:
+            for problem in exc.problems:
+                st.error(str(problem))
+        else:
+            st.success(f"{count} stages changed.")
+
+
+# ---------------------------------------------------------------------------- export
+
+with export_tab:
+    st.write("Every table of the database as CSV files in one zip (passwords excluded).")
+    st.download_button(
+        "Download a full export",
+        data=data.backup,
+        file_name="sales-pipeline-export.zip",
+        mime="application/zip",
+        icon=":material/archive:",
+        on_click="ignore",
+        key="backup",
+    )
+    st.caption(f"{len(exporting.TABLES)} tables: {', '.join(exporting.TABLES)}.")

@@ -1,0 +1,36 @@
+"""Data health: counts of what may need fixing, and what the recent imports did."""
+
+from __future__ import annotations
+
+import json
+
+import duckdb
+import pandas as pd
+
+from pipeline import metrics
+
+CHECKS = {
+    "without_active_owner": "Deals whose owner is Unassigned or no longer active",
+    "without_amount": "Deals without an amount",
+    "open_without_close_date": "Open deals without a close date",
+    "closed_without_close_date": "Closed deals without a close date",
+    "closing_before_creation": "Deals closing before they were created",
+    "duplicate_names": "Deals with the same name and account as another",
+    "without_account": "Deals without an account",
+}
+
+
+def report(con: duckdb.DuckDBPyConnection) -> dict:
+    """{'deals', 'open_deals', 'checks': [(label, count)], 'imports': DataFrame}."""
+    counts = metrics.query(con, "data_health").iloc[0].to_dict()
+    imports = metrics.query(con, "recent_imports", limit=20)
+    imports["notes"] = imports["notes"].map(lambda text: " ".join(json.loads(text or "[]")))
+    return {
+        "deals": int(counts["deals"]),
+        "open_deals": int(counts["open_deals"]),
+        "checks": pd.DataFrame(
+            [(label, int(counts[key])) for key, label in CHECKS.items()],
+            columns=["check", "deals"],
+        ),
+        "imports": imports,
+    }

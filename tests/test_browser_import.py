@@ -1,0 +1,76 @@
+"""Sales ops imports a Salesforce export in a real browser: upload, check, import, see it."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from pipeline import db, users
+from tests.browser import (
+    PASSWORD,
+    browser_page,
+    require_chromium,
+    settle,
+    sign_in,
+    streamlit_server,
+    wait_for_app,
+)
+from tests.test_import import salesforce_files
+
+pytestmark = pytest.mark.browser
+SHOTS = os.environ.get("SCREENSHOTS")  # a folder: save screenshots there to look at
+
+
+@pytest.fixture(autouse=True)
+def chromium():
+    require_chromium()
+
+
+def shot(page, name: str) -> None:
+    if SHOTS:
+        page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
+
+
+def test_admin_uploads_checks_and_imports_a_salesforce_export(tiny_path, tmp_path):
+    con = db.connect(tiny_path)
+    users.add(con, name="Ada Admin", email="ada@example.com", role="admin", password=PASSWORD)
+    before = con.execute("SELECT count(*) FROM deals").fetchone()[0]
+    con.close()
+    files = salesforce_files(tmp_path)
+    with streamlit_server(tiny_path) as base, browser_page() as page:
+        page.goto(f"{base}/data_settings")
+        sign_in(page, "ada@example.com")
+        page.get_by_role("heading", name="Data & settings").wait_for()
+        page.locator("[data-testid='stSelectbox']").filter(has_text="Exported from").click()
+        page.get_by_role("option", name="Salesforce", exact=True).click()
+        settle(page)
+        page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(
+            [str(path) for path in files]
+        )
+        page.get_by_role("button", name="Check files").wait_for()
+        settle(page)
+        page.get_by_role("button", name="Check files").click()
+        page.get_by_text("Deals to add").wait_for()
+        settle(page)
+        shot(page, "import-preview")
+        added = page.locator("[data-testid='stMetric']").filter(has_text="Deals to add")
+        assert "3" in added.inner_text()
+        # The files' owners (ada@, bob@example.com) are people here already: only the
+        # stage the database lacks is new.
+        assert page.get_by_text("Negotiation/Review (open, 90%)").count() == 1
+        page.get_by_role("button", name="Import", exact=True).click()
+        page.get_by_text("Imported: 3 deals added, 0 changed, 0 unchanged").wait_for()
+        shot(page, "import-done")
+        page.get_by_role("tab", name="Data health").click()
+        page.get_by_text("Opportunity.csv, OpportunityHistory.csv").first.wait_for(state="attached")
+        shot(page, "data-health")
+        page.goto(f"{base}/")
+        wait_for_app(page)
+        assert page.locator("[data-testid='stException']").count() == 0
+    con = db.connect(tiny_path, read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM deals").fetchone()[0] == before + 3
+        assert con.execute("SELECT count(*) FROM imports").fetchone()[0] == 1
+    finally:
+        con.close()
