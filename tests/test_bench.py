@@ -15,8 +15,8 @@ def test_the_benchmark_runs_and_writes_its_report(tmp_path, monkeypatch):
     report = tmp_path / "benchmark.md"
     code = main(
         [
-            "bench", "--deals", "1500", "--load-deals", "800", "--runs", "2",
-            "--sessions", "1,2", "--seconds", "1", "--folder", str(tmp_path / "data"),
+            "bench", "--deals", "1500", "--load-deals", "800", "--import-rows", "2000",
+            "--runs", "2", "--sessions", "1,2", "--seconds", "1", "--folder", str(tmp_path / "data"),
             "--report", str(report),
         ]
     )  # fmt: skip
@@ -24,12 +24,21 @@ def test_the_benchmark_runs_and_writes_its_report(tmp_path, monkeypatch):
     # a saved deal does not show on both pages, or if a page raises.
     assert code == 0
     text = report.read_text(encoding="utf-8")
-    for heading in ("## Pages", "## Against a pandas peer", "## Write path", "## Server load"):
+    headings = (
+        "## Pages",
+        "## Against a pandas peer",
+        "## Write path",
+        "## Import",
+        "## Server load",
+    )
+    for heading in headings:
         assert heading in text
     assert "Database: 1,500 deals" in text
     assert "| Overview | executive, whole company |" in text
     assert "| My deals | admin, every open deal |" in text
     assert "| **visible everywhere** |" in text
+    # The import step raises unless all 2,000 deals of the export were added.
+    assert "A Salesforce-format export of 2,000 opportunities" in text
     for page in ("Overview", "My deals", "Empty page"):
         for sessions in (1, 2):
             assert f"| {page} | {sessions} |" in text

@@ -26,6 +26,9 @@ DEFAULT_FOLDER = Path("bench-data")  # git-ignored; the databases are reused bet
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--deals", type=int, default=1_000_000, help="pages, peer and writes")
     parser.add_argument("--load-deals", type=int, default=100_000, help="server load test")
+    parser.add_argument(
+        "--import-rows", type=int, default=1_000_000, help="rows of the CRM export imported"
+    )
     parser.add_argument("--runs", type=int, default=7, help="timed runs per figure")
     parser.add_argument("--sessions", default="1,10,50", help="concurrent sessions, e.g. 1,10,50")
     parser.add_argument("--seconds", type=float, default=10, help="load window per measurement")

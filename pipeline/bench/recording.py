@@ -45,7 +45,7 @@ def replay(con: duckdb.DuckDBPyConnection, statements: list[Statement], runs: in
 
     def run_all() -> None:
         for statement in statements:
-            con.execute(statement.sql, statement.params).fetch_arrow_table()
+            con.execute(statement.sql, statement.params).to_arrow_table()
 
     run_all()  # warm DuckDB's own buffers, as the page runs they mirror were
     return repeat(run_all, runs)

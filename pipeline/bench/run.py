@@ -11,7 +11,7 @@ import duckdb
 from streamlit import logger as streamlit_logger
 
 from pipeline import db, demo, metrics
-from pipeline.bench import load, pages, peer, report, writes
+from pipeline.bench import imports, load, pages, peer, report, writes
 
 
 def database(folder: Path, deals: int) -> Path:
@@ -76,6 +76,9 @@ def run(args: argparse.Namespace) -> Path:
     save_result = writes.save_to_visible(path, args.runs)  # also lets go of the database
     print_table(report.save_section(save_result))
 
+    imported = imports.measure(args.folder, args.import_rows)
+    print_table(report.import_section(imported))
+
     counts = [int(n) for n in args.sessions.split(",")]
     load_results = load.measure(load_path, load_targets(load_path), counts, args.seconds)
     print_table(report.load_section(load_results, ""))
@@ -88,6 +91,7 @@ def run(args: argparse.Namespace) -> Path:
         peer=peer_result,
         save=save_result,
         load=load_results,
+        imported=imported,
     )
     args.report.parent.mkdir(parents=True, exist_ok=True)
     args.report.write_text(text, encoding="utf-8")
