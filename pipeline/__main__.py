@@ -113,7 +113,12 @@ def run_import(args: argparse.Namespace) -> int:
     con = db.connect(args.db or db.database_path())
     try:
         started = time.perf_counter()
-        report = importer.run(con, request, write=not args.dry_run)
+        report = importer.run(
+            con,
+            request,
+            write=not args.dry_run,
+            progress=lambda share, text: print(f"… {text}", file=sys.stderr, flush=True),
+        )
         seconds = time.perf_counter() - started
     finally:
         con.close()

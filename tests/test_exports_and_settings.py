@@ -1,0 +1,110 @@
+"""Formula-safe downloads, the full export, data health and settings edits."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from decimal import Decimal
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from pipeline import db, exporting, health, permissions, settings, users, validation
+
+
+def test_text_that_a_spreadsheet_would_run_is_neutralised():
+    frame = pd.DataFrame(
+        {
+            "name": ["=HYPERLINK(\"http://x\")", "+1-555", "-x", "@cmd", "\tTab", "Plain", None],
+            "amount": [Decimal("-5.00"), Decimal("1.50"), None, None, None, None, None],
+        }
+    )
+    text = exporting.to_csv(frame).decode("utf-8-sig").splitlines()
+    assert text == [
+        "name,amount",
+        "\"'=HYPERLINK(\"\"http://x\"\")\",-5.00",
+        "'+1-555,1.50",
+        "'-x,",
+        "'@cmd,",
+        "'\tTab,",
+        "Plain,",
+        ",",
+    ]
+    sheet = openpyxl.load_workbook(io.BytesIO(exporting.to_excel(frame, "deals"))).active
+    assert [cell.value for cell in sheet["A"]][:5] == [
+        "name",
+        "'=HYPERLINK(\"http://x\")",
+        "'+1-555",
+        "'-x",
+        "'@cmd",
+    ]
+    assert sheet["B2"].value == -5.0  # numbers stay numbers, negatives included
+
+
+def test_full_export_holds_every_table_without_passwords(tiny):
+    users.set_password(tiny, "ann@example.com", "a-long-password")
+    archive = zipfile.ZipFile(io.BytesIO(exporting.backup(tiny)))
+    assert sorted(archive.namelist()) == sorted(f"{name}.csv" for name in exporting.TABLES)
+    people = pd.read_csv(archive.open("users.csv"), encoding="utf-8-sig")
+    assert "password_hash" not in people.columns
+    assert len(people) == 7
+    deals = pd.read_csv(archive.open("deals.csv"), encoding="utf-8-sig")
+    assert len(deals) == tiny.execute("SELECT count(*) FROM deals").fetchone()[0]
+
+
+def test_data_health_counts(tiny):
+    found = health.report(tiny)
+    checks = dict(found["checks"].itertuples(index=False))
+    total, no_account = tiny.execute(
+        "SELECT count(*), count(*) FILTER (WHERE account_id IS NULL) FROM deals"
+    ).fetchone()
+    assert found["deals"] == total
+    assert checks["Deals without an account"] == no_account
+    tiny.execute("UPDATE users SET active = false WHERE email = 'dee@example.com'")
+    dee_deals = tiny.execute(
+        "SELECT count(*) FROM deals d JOIN users u ON u.id = d.owner_id "
+        "WHERE u.email = 'dee@example.com'"
+    ).fetchone()[0]
+    assert dee_deals > 0
+    again = dict(health.report(tiny)["checks"].itertuples(index=False))
+    assert again["Deals whose owner is Unassigned or no longer active"] == dee_deals
+
+
+def admin(con) -> users.User:
+    return users.add(
+        con, name="Ada Admin", email="ada@example.com", role="admin", password="a-long-password"
+    )
+
+
+def test_settings_are_validated_and_recorded(tiny):
+    ada = admin(tiny)
+    values = settings.current(tiny) | {"fiscal_year_start_month": "13", "currency": "dollars"}
+    with pytest.raises(validation.ValidationError) as refused:
+        settings.save(tiny, ada, values)
+    assert [p.field for p in refused.value.problems] == [
+        "Fiscal year starts in month (1-12)",
+        "Currency (ISO code, e.g. USD)",
+    ]
+    assert db.get_setting(tiny, "fiscal_year_start_month") == "1"
+    version = db.data_version(tiny)
+    changed = settings.save(tiny, ada, settings.current(tiny) | {"fiscal_year_start_month": "4"})
+    assert changed == ["Fiscal year starts in month (1-12)"]
+    assert db.get_setting(tiny, "fiscal_year_start_month") == "4"
+    assert db.data_version(tiny) > version
+    rep = users.get(tiny, 4)
+    with pytest.raises(permissions.PermissionDenied):
+        settings.save(tiny, rep, settings.current(tiny))
+
+
+def test_stage_edits(tiny):
+    ada = admin(tiny)
+    frame = settings.stages(tiny)
+    frame.loc[frame["name"] == "Prospecting", "probability"] = 12.5
+    assert settings.save_stages(tiny, ada, frame) == 1
+    assert tiny.execute("SELECT probability FROM stages WHERE name = 'Prospecting'").fetchone() == (
+        Decimal("0.1250"),
+    )
+    frame.loc[frame["name"] == "Prospecting", "probability"] = 120
+    with pytest.raises(validation.ValidationError, match="probability must be from 0 to 100"):
+        settings.save_stages(tiny, ada, frame)
