@@ -11,7 +11,7 @@ FROM import_deals
 WHERE outcome = 'new';
 
 CREATE OR REPLACE TEMP TABLE import_versions AS
-WITH deal AS (
+WITH deal AS MATERIALIZED (
     SELECT d.*, ids.deal_id
     FROM import_deals AS d
     JOIN import_new_ids AS ids ON ids.row_number = d.row_number

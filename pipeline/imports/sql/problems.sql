@@ -10,26 +10,7 @@ WITH deal_ids AS (
     WHERE external_id IS NOT NULL
 ),
 
-checked AS MATERIALIZED (
-    SELECT
-        r.*,
-        s.external_id AS external_id_text,
-        s.amount AS amount_text,
-        s.status AS status_text,
-        s.is_closed AS is_closed_text,
-        s.is_won AS is_won_text,
-        s.close_date AS close_date_text,
-        s.created_at AS created_at_text,
-        s.closed_at AS closed_at_text,
-        s.modified_at AS modified_at_text,
-        s.probability AS probability_text,
-        s.forecast_category AS forecast_category_text,
-        s.notes AS notes_text,
-        greatest(length(s.name), length(s.next_step), length(s.lost_reason),
-                 length(s.account), length(s.owner), length(s.source)) AS longest_text
-    FROM import_rows AS r
-    JOIN staged_deals AS s ON s.row_number = r.row_number
-),
+checked AS (SELECT * FROM import_rows),
 
 deal_checks AS (
     SELECT row_number, 'external_id' AS field, external_id_text AS value,
@@ -88,8 +69,8 @@ deal_checks AS (
     FROM checked
     WHERE forecast_category IS NULL AND NOT import_blank(forecast_category_text)
     UNION ALL
-    SELECT row_number, 'notes', left(notes_text, 40) || '…', 'longer than 10,000 characters'
-    FROM checked WHERE length(notes_text) > 10000
+    SELECT row_number, 'notes', NULL, 'longer than 10,000 characters'
+    FROM checked WHERE notes_length > 10000
     UNION ALL
     SELECT c.row_number, t.field, left(t.value, 40) || '…', 'longer than 1,000 characters'
     FROM checked AS c
@@ -108,31 +89,32 @@ duplicates AS (
 ),
 
 history_checks AS (
-    SELECT 'history' AS role, h.row_number, check_.*
-    FROM import_history_rows AS h
-    JOIN staged_history AS s ON s.row_number = h.row_number
-    CROSS JOIN LATERAL (
-        SELECT 'deal_external_id' AS field, s.deal_external_id AS value,
-            'no deal ID' AS problem
-        WHERE h.deal_external_id IS NULL
-        UNION ALL
-        SELECT 'changed_at', s.changed_at, getvariable('import_date_problem')
-        WHERE h.changed_at IS NULL
-        UNION ALL
-        SELECT 'stage', s.stage, 'no stage'
-        WHERE h.stage IS NULL
-        UNION ALL
-        SELECT 'amount', s.amount, 'not an amount of 0 to 1,000,000,000,000'
-        WHERE NOT import_blank(s.amount)
-          AND (h.amount IS NULL OR h.amount < 0 OR h.amount > 1000000000000)
-        UNION ALL
-        SELECT 'close_date', s.close_date, getvariable('import_date_problem')
-        WHERE NOT import_blank(s.close_date) AND h.close_date IS NULL
-        UNION ALL
-        SELECT 'probability', s.probability, 'not a percentage from 0 to 100'
-        WHERE NOT import_blank(s.probability)
-          AND (h.probability IS NULL OR h.probability NOT BETWEEN 0 AND 100)
-    ) AS check_
+    SELECT 'history' AS role, row_number, 'deal_external_id' AS field,
+        deal_external_id_text AS value, 'no deal ID' AS problem
+    FROM import_history_rows WHERE deal_external_id IS NULL
+    UNION ALL
+    SELECT 'history', row_number, 'changed_at', changed_at_text,
+        getvariable('import_date_problem')
+    FROM import_history_rows WHERE changed_at IS NULL
+    UNION ALL
+    SELECT 'history', row_number, 'stage', NULL, 'no stage'
+    FROM import_history_rows WHERE stage IS NULL
+    UNION ALL
+    SELECT 'history', row_number, 'amount', amount_text,
+        'not an amount of 0 to 1,000,000,000,000'
+    FROM import_history_rows
+    WHERE (amount IS NULL AND NOT import_blank(amount_text))
+       OR amount < 0 OR amount > 1000000000000
+    UNION ALL
+    SELECT 'history', row_number, 'close_date', close_date_text,
+        getvariable('import_date_problem')
+    FROM import_history_rows WHERE close_date IS NULL AND NOT import_blank(close_date_text)
+    UNION ALL
+    SELECT 'history', row_number, 'probability', probability_text,
+        'not a percentage from 0 to 100'
+    FROM import_history_rows
+    WHERE (probability IS NULL AND NOT import_blank(probability_text))
+       OR probability NOT BETWEEN 0 AND 100
 )
 
 SELECT 'deals' AS role, * FROM deal_checks

@@ -11,12 +11,24 @@ SELECT
     ) AS instant
 FROM import_date_texts;
 
-CREATE OR REPLACE TEMP MACRO import_instant(raw) AS
-    (SELECT instant FROM import_instants WHERE value = raw);
-
+-- The text of the columns the checks report is kept beside the typed value.
 CREATE OR REPLACE TEMP TABLE import_rows AS
 SELECT
     row_number,
+    s.external_id AS external_id_text,
+    s.amount AS amount_text,
+    s.status AS status_text,
+    s.is_closed AS is_closed_text,
+    s.is_won AS is_won_text,
+    s.close_date AS close_date_text,
+    s.created_at AS created_at_text,
+    s.closed_at AS closed_at_text,
+    s.modified_at AS modified_at_text,
+    s.probability AS probability_text,
+    s.forecast_category AS forecast_category_text,
+    length(s.notes) AS notes_length,
+    greatest(length(s.name), length(s.next_step), length(s.lost_reason),
+             length(s.account), length(s.owner), length(s.source)) AS longest_text,
     nullif(trim(external_id), '') AS external_id,
     nullif(trim(name), '') AS name,
     nullif(trim(account), '') AS account,
@@ -41,10 +53,10 @@ SELECT
     END AS flagged_status,
     import_amount(amount) AS amount,
     upper(nullif(trim(currency), '')) AS currency,
-    CAST(import_instant(close_date) AS DATE) AS close_date,
-    import_instant(created_at) AS created_at,
-    import_instant(closed_at) AS closed_at,
-    import_instant(modified_at) AS modified_at,
+    CAST(close_day.instant AS DATE) AS close_date,
+    created.instant AS created_at,
+    closed.instant AS closed_at,
+    modified.instant AS modified_at,
     import_number(probability) * CASE WHEN getvariable('import_fraction') THEN 100 ELSE 1 END AS probability,
     CASE import_key(forecast_category)
         WHEN 'pipeline' THEN 'Pipeline'
@@ -66,18 +78,27 @@ SELECT
     nullif(trim(notes), '') AS notes,
     import_key(product) AS product_key,
     nullif(trim(product), '') AS product
-FROM staged_deals;
+FROM staged_deals AS s
+LEFT JOIN import_instants AS close_day ON close_day.value = s.close_date
+LEFT JOIN import_instants AS created ON created.value = s.created_at
+LEFT JOIN import_instants AS closed ON closed.value = s.closed_at
+LEFT JOIN import_instants AS modified ON modified.value = s.modified_at;
 
 -- The history file's rows, typed the same way.
 CREATE OR REPLACE TEMP TABLE import_history_rows AS
 SELECT
     row_number,
+    s.deal_external_id AS deal_external_id_text,
+    s.changed_at AS changed_at_text,
+    s.amount AS amount_text,
+    s.close_date AS close_date_text,
+    s.probability AS probability_text,
     nullif(trim(deal_external_id), '') AS deal_external_id,
-    import_instant(changed_at) AS changed_at,
+    changed.instant AS changed_at,
     nullif(trim(stage), '') AS stage,
     import_key(stage) AS stage_key,
     import_amount(amount) AS amount,
-    CAST(import_instant(close_date) AS DATE) AS close_date,
+    CAST(close_day.instant AS DATE) AS close_date,
     import_number(probability) * CASE WHEN getvariable('import_fraction') THEN 100 ELSE 1 END AS probability,
     CASE import_key(forecast_category)
         WHEN 'pipeline' THEN 'Pipeline'
@@ -86,4 +107,6 @@ SELECT
         WHEN 'omitted' THEN 'Omitted'
         WHEN 'closed' THEN 'Closed'
     END AS forecast_category
-FROM staged_history;
+FROM staged_history AS s
+LEFT JOIN import_instants AS changed ON changed.value = s.changed_at
+LEFT JOIN import_instants AS close_day ON close_day.value = s.close_date;
