@@ -16,8 +16,8 @@ def test_the_benchmark_runs_and_writes_its_report(tmp_path, monkeypatch):
     code = main(
         [
             "bench", "--deals", "1500", "--load-deals", "800", "--import-rows", "2000",
-            "--runs", "2", "--sessions", "1,2", "--seconds", "1", "--folder", str(tmp_path / "data"),
-            "--report", str(report),
+            "--runs", "2", "--sessions", "1,2", "--seconds", "1",
+            "--folder", str(tmp_path / "data"), "--report", str(report),
         ]
     )  # fmt: skip
     # The run itself raises if the pandas peer disagrees with any figure of ours, if

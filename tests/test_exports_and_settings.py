@@ -16,14 +16,14 @@ from pipeline import db, exporting, health, permissions, settings, users, valida
 def test_text_that_a_spreadsheet_would_run_is_neutralised():
     frame = pd.DataFrame(
         {
-            "name": ["=HYPERLINK(\"http://x\")", "+1-555", "-x", "@cmd", "\tTab", "Plain", None],
+            "name": ['=HYPERLINK("http://x")', "+1-555", "-x", "@cmd", "\tTab", "Plain", None],
             "amount": [Decimal("-5.00"), Decimal("1.50"), None, None, None, None, None],
         }
     )
     text = exporting.to_csv(frame).decode("utf-8-sig").splitlines()
     assert text == [
         "name,amount",
-        "\"'=HYPERLINK(\"\"http://x\"\")\",-5.00",
+        '"\'=HYPERLINK(""http://x"")",-5.00',
         "'+1-555,1.50",
         "'-x,",
         "'@cmd,",
@@ -34,7 +34,7 @@ def test_text_that_a_spreadsheet_would_run_is_neutralised():
     sheet = openpyxl.load_workbook(io.BytesIO(exporting.to_excel(frame, "deals"))).active
     assert [cell.value for cell in sheet["A"]][:5] == [
         "name",
-        "'=HYPERLINK(\"http://x\")",
+        '\'=HYPERLINK("http://x")',
         "'+1-555",
         "'-x",
         "'@cmd",
