@@ -172,12 +172,14 @@ with import_tab:
             replace_demo=admin is not None,
             admin=admin,
         )
+        # A check holds only for exactly the files and choices it was run on.
+        asked = repr((source, paths, mapping, order, admin and (admin.name, admin.email)))
         check_column, import_column, _ = st.columns([1, 1, 5])
         if check_column.button("Check files", key="check_import"):
             with st.spinner("Checking every row…"):
-                st.session_state["import_report"] = data.import_files(request, write=False)
-        report = st.session_state.get("import_report")
-        if report is not None:
+                st.session_state["import_report"] = (asked, data.import_files(request, write=False))
+        checked_for, report = st.session_state.get("import_report", (None, None))
+        if checked_for == asked and report is not None:
             show_report(report)
             if report.ok and import_column.button("Import", type="primary", key="run_import"):
                 bar = st.progress(0.0, text="Starting")
