@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages.components import charts, data, filters
+from pages.components import charts, data, export, filters
 from pages.components.explain import how_computed
 from pages.components.format import (
     SYMBOLS,
@@ -133,6 +133,7 @@ with by_team_tab:
         hide_index=True,
         key="attainment_by_team",
     )
+    export.downloads(teams[["team", "reps", *shown]], "attainment-by-team", "by_team")
 with by_rep_tab:
     reps = data.run("attainment_by_rep", as_of=f.as_of, period_kind=f.period, **scope)
     st.dataframe(
@@ -141,6 +142,7 @@ with by_rep_tab:
         hide_index=True,
         key="attainment_by_rep",
     )
+    export.downloads(reps[["rep", "team", *shown]], "attainment-by-rep", "by_rep")
 st.caption("An empty quota means none is set; attainment is then not computed.")
 how_computed(
     "tables",

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from pages.components import data, deal_form
+from pages.components import data, deal_form, export
 from pages.components.format import markdown_text, money, money_column_format, percent
 from pipeline import permissions, users
 
@@ -50,6 +50,7 @@ def deal_table(listing: pd.DataFrame, currency: str, *, show_owner: bool) -> int
             "Last activity": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
         },
     )
+    export.downloads(table, "open-deals", "deal_list")
     rows = event.selection.rows if event and event.selection else []
     return int(listing["id"].iloc[rows[0]]) if rows else None
 
