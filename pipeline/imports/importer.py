@@ -144,6 +144,7 @@ def run(
             "database file (--db).",
         )
         return report
+    con.execute("SET enable_progress_bar = false")  # the import reports its own steps
     con.execute(sql_text("parsing"))
     con.execute(sql_text("staging"))
     step(0.05, "Reading the files")

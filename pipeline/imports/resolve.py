@@ -15,7 +15,6 @@ from decimal import Decimal
 import duckdb
 import pandas as pd
 
-from pipeline import db
 from pipeline.imports import sql_text
 
 WON_NAMES = {"won", "closedwon", "dealwon"}
@@ -276,12 +275,11 @@ def resolve_people(con: duckdb.DuckDBPyConnection, unassigned_needed: bool, crea
     everyone = list({id(p): p for p in [*listed, *by_name.values()]}.values())
     match_existing(con, everyone)
     teams = ensure_teams(con, everyone, managers, created)
-    for person in everyone:
-        if person.user_id is None:
-            person.user_id = create_user(con, person, managers, teams, created)
+    create_users(con, [p for p in everyone if p.user_id is None], managers, teams, created)
+    new_people = set(created.people)
     for person in everyone:
         manager = by_name.get(key(person.manager)) if person.manager else None
-        if manager and person.name in created.people:
+        if manager and person.name in new_people:
             con.execute(
                 "UPDATE users SET manager_id = $manager WHERE id = $id",
                 {"manager": manager.user_id, "id": person.user_id},
@@ -358,37 +356,62 @@ def team_of(person: Person, managers: set[str]) -> str | None:
 
 
 def create_user(con, person: Person, managers: set[str], teams: dict, created: Created) -> int:
-    email = person.email or placeholder_email(con, person.name)
-    team = team_of(person, managers)
-    user_id = con.execute(
-        "INSERT INTO users (name, email, role, team_id, active, external_id) "
-        "VALUES ($name, $email, $role, $team, $active, $external_id) RETURNING id",
-        {
-            "name": person.name,
-            "email": email,
-            "role": "manager" if person.name in managers else "rep",
-            "team": teams.get(team),
-            "active": person.active,
-            "external_id": person.external_id,
-        },
-    ).fetchone()[0]
-    created.people.append(person.name)
-    person.user_id = user_id
-    return user_id
+    create_users(con, [person], managers, teams, created)
+    return person.user_id
 
 
-def placeholder_email(con: duckdb.DuckDBPyConnection, name: str) -> str:
-    """An address that says it is not real (the .invalid domain never resolves), kept
-    unique; set the real one before the person signs in."""
+def create_users(con, people: list[Person], managers: set[str], teams: dict, created) -> None:
+    """Insert these people in one statement (an export can name thousands) and set
+    their user_id."""
+    if not people:
+        return
+    taken = {email.lower() for (email,) in con.execute("SELECT email FROM users").fetchall()}
+    rows = []
+    for person in people:
+        email = person.email or placeholder_email(person.name, taken)
+        taken.add(email.lower())
+        rows.append(
+            (
+                person.name,
+                email,
+                "manager" if person.name in managers else "rep",
+                teams.get(team_of(person, managers)),
+                person.active,
+                person.external_id,
+            )
+        )
+    frame = pd.DataFrame(
+        rows, columns=["name", "email", "role", "team_id", "active", "external_id"]
+    ).astype({"team_id": "Int64"})
+    con.register("import_people_frame", frame)
+    try:
+        con.execute(
+            "INSERT INTO users (name, email, role, team_id, active, external_id) "
+            "SELECT name, email, role, team_id, active, external_id FROM import_people_frame"
+        )
+    finally:
+        con.unregister("import_people_frame")
+    ids = dict(
+        con.execute(
+            "SELECT email, id FROM users WHERE list_contains($emails, email)",
+            {"emails": [row[1] for row in rows]},
+        ).fetchall()
+    )
+    for person, row in zip(people, rows, strict=True):
+        person.user_id = ids[row[1]]
+        created.people.append(person.name)
+
+
+def placeholder_email(name: str, taken: set[str]) -> str:
+    """An address that says it is not real (the .invalid domain never resolves), unique
+    among ``taken``; set the real one before the person signs in."""
     base = re.sub(r"[^a-z0-9]+", ".", name.lower()).strip(".") or "person"
-    for number in range(1, 10_000):
+    number = 1
+    while True:
         email = f"{base}{'' if number == 1 else number}@import.invalid"
-        taken = con.execute(
-            "SELECT count(*) FROM users WHERE lower(email) = $email", {"email": email}
-        ).fetchone()[0]
-        if not taken:
+        if email not in taken:
             return email
-    raise db.DatabaseError(f"No free placeholder e-mail for {name!r}")
+        number += 1
 
 
 # --------------------------------------------------------------------------- accounts
