@@ -33,12 +33,8 @@ snapshots AS (
         stage.kind AS status,
         h.amount,
         h.close_date,
-        CASE
-            WHEN h.probability IS NULL
-                OR round(h.probability / 100, 4) = stage.probability THEN NULL
-            ELSE CAST(round(h.probability / 100, 4) AS DECIMAL(5, 4))
-        END AS probability_override,
-        CASE WHEN h.forecast_category <> stage.forecast_category THEN h.forecast_category END
+        import_probability_override(h.probability, stage.probability) AS probability_override,
+        import_category_override(h.forecast_category, stage.forecast_category)
             AS forecast_category,
         CASE
             WHEN stage.kind = 'open' THEN NULL

@@ -137,3 +137,39 @@ CREATE OR REPLACE TEMP MACRO import_flag(raw) AS
 -- finds "GTX Pro".
 CREATE OR REPLACE TEMP MACRO import_key(raw) AS
     nullif(regexp_replace(lower(trim(raw)), '[^a-z0-9]', '', 'g'), '');
+
+-- A probability in percent: "35", "35%", or a fraction 0..1 when the source gives
+-- fractions (import_fraction).
+CREATE OR REPLACE TEMP MACRO import_percent(raw) AS
+    import_number(raw) * CASE WHEN getvariable('import_fraction') THEN 100 ELSE 1 END;
+
+-- One of the five forecast categories, whatever the spelling; NULL when none.
+CREATE OR REPLACE TEMP MACRO import_forecast_category(raw) AS
+    CASE import_key(raw)
+        WHEN 'pipeline' THEN 'Pipeline'
+        WHEN 'bestcase' THEN 'Best Case'
+        WHEN 'commit' THEN 'Commit'
+        WHEN 'omitted' THEN 'Omitted'
+        WHEN 'closed' THEN 'Closed'
+    END;
+
+-- A deal's own probability (fraction) only where it differs from its stage's: the
+-- data model's NULL means "the stage's probability".
+CREATE OR REPLACE TEMP MACRO import_probability_override(percent, stage_probability) AS
+    CASE
+        WHEN percent IS NULL OR round(percent / 100, 4) = stage_probability THEN NULL
+        ELSE CAST(round(percent / 100, 4) AS DECIMAL(5, 4))
+    END;
+
+-- A deal's own forecast category only where it differs from its stage's.
+CREATE OR REPLACE TEMP MACRO import_category_override(category, stage_category) AS
+    CASE WHEN category <> stage_category THEN category END;
+
+-- Whether an incoming value replaces the deal's current one: always for a new deal,
+-- else only when the import maps the field (import_mapped).
+CREATE OR REPLACE TEMP MACRO import_takes(existing_id, field) AS
+    existing_id IS NULL OR list_contains(getvariable('import_mapped'), field);
+
+-- The value a deal ends up with: the incoming one when import_takes, else its own.
+CREATE OR REPLACE TEMP MACRO import_pick(existing_id, field, incoming, current) AS
+    CASE WHEN import_takes(existing_id, field) THEN incoming ELSE current END;

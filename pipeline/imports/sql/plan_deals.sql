@@ -1,7 +1,7 @@
 -- Each incoming deal as it will stand after the import, and what happens to it:
 -- 'new' (no deal has its ID), 'changed' (a mapped field differs from the deal's current
 -- state), 'same', or 'conflict' (changed in this app after the export was taken; left
--- alone). Fields the import does not map (getvariable('import_mapped')) keep the deal's current values.
+-- alone). Fields the import does not map keep the deal's current values (import_takes).
 -- A closed deal whose stage is an open one moves to its pipeline's won or lost stage;
 -- a row whose stage cannot hold its status gets no stage_id (reported).
 CREATE OR REPLACE TEMP TABLE import_deals AS
@@ -63,12 +63,8 @@ incoming AS (
         coalesce(p.amount, p.list_price) AS amount,
         p.amount IS NULL AND p.list_price IS NOT NULL AS amount_from_price,
         coalesce(p.currency, getvariable('import_currency')) AS currency,
-        CASE
-            WHEN p.probability IS NULL
-                OR round(p.probability / 100, 4) = stage.probability THEN NULL
-            ELSE CAST(round(p.probability / 100, 4) AS DECIMAL(5, 4))
-        END AS probability_override,
-        CASE WHEN p.forecast_category <> stage.forecast_category THEN p.forecast_category END
+        import_probability_override(p.probability, stage.probability) AS probability_override,
+        import_category_override(p.forecast_category, stage.forecast_category)
             AS forecast_category,
         coalesce(p.deal_type, 'new') AS deal_type,
         p.source,
@@ -103,42 +99,27 @@ merged AS (
         i.amount_from_price,
         i.stage_id,
         i.status,
-        CASE WHEN existing.id IS NULL OR list_contains(getvariable('import_mapped'), 'name') THEN i.name
-             ELSE existing.name END AS name,
-        CASE WHEN existing.id IS NULL OR list_contains(getvariable('import_mapped'), 'account') THEN i.account_id
-             ELSE existing.account_id END AS account_id,
-        CASE WHEN existing.id IS NULL OR list_contains(getvariable('import_mapped'), 'owner') THEN i.owner_id
-             ELSE existing.owner_id END AS owner_id,
-        CASE WHEN existing.id IS NULL OR list_contains(getvariable('import_mapped'), 'amount')
-                 OR list_contains(getvariable('import_mapped'), 'product') THEN i.amount
-             ELSE existing.amount END AS amount,
-        CASE WHEN existing.id IS NULL OR list_contains(getvariable('import_mapped'), 'currency') THEN i.currency
-             ELSE existing.currency END AS currency,
-        CASE WHEN existing.id IS NULL OR list_contains(getvariable('import_mapped'), 'probability')
-                 THEN i.probability_override
-             ELSE existing.probability_override END AS probability_override,
-        CASE WHEN existing.id IS NULL OR list_contains(getvariable('import_mapped'), 'forecast_category')
-                 THEN i.forecast_category
-             ELSE existing.forecast_category END AS forecast_category,
-        CASE WHEN existing.id IS NULL OR list_contains(getvariable('import_mapped'), 'deal_type') THEN i.deal_type
-             ELSE existing.deal_type END AS deal_type,
-        CASE WHEN existing.id IS NULL OR list_contains(getvariable('import_mapped'), 'source') THEN i.source
-             ELSE existing.source END AS source,
-        CASE WHEN existing.id IS NULL OR list_contains(getvariable('import_mapped'), 'close_date') THEN i.close_date
-             ELSE existing.close_date END AS close_date,
+        import_pick(existing.id, 'name', i.name, existing.name) AS name,
+        import_pick(existing.id, 'account', i.account_id, existing.account_id) AS account_id,
+        import_pick(existing.id, 'owner', i.owner_id, existing.owner_id) AS owner_id,
+        CASE WHEN import_takes(existing.id, 'amount') OR import_takes(existing.id, 'product')
+            THEN i.amount ELSE existing.amount END AS amount,
+        import_pick(existing.id, 'currency', i.currency, existing.currency) AS currency,
+        import_pick(existing.id, 'probability', i.probability_override,
+                    existing.probability_override) AS probability_override,
+        import_pick(existing.id, 'forecast_category', i.forecast_category,
+                    existing.forecast_category) AS forecast_category,
+        import_pick(existing.id, 'deal_type', i.deal_type, existing.deal_type) AS deal_type,
+        import_pick(existing.id, 'source', i.source, existing.source) AS source,
+        import_pick(existing.id, 'close_date', i.close_date, existing.close_date) AS close_date,
         CASE
-            WHEN existing.id IS NULL OR existing.status <> i.status
-                OR list_contains(getvariable('import_mapped'), 'closed_at') OR list_contains(getvariable('import_mapped'), 'close_date')
-                THEN i.closed_at
+            WHEN existing.status <> i.status OR import_takes(existing.id, 'closed_at')
+                OR import_takes(existing.id, 'close_date') THEN i.closed_at
             ELSE existing.closed_at
         END AS closed_at,
-        CASE WHEN existing.id IS NULL OR list_contains(getvariable('import_mapped'), 'lost_reason')
-                 THEN i.lost_reason
-             ELSE existing.lost_reason END AS lost_reason,
-        CASE WHEN existing.id IS NULL OR list_contains(getvariable('import_mapped'), 'next_step') THEN i.next_step
-             ELSE existing.next_step END AS next_step,
-        CASE WHEN existing.id IS NULL OR list_contains(getvariable('import_mapped'), 'notes') THEN i.notes
-             ELSE existing.notes END AS notes,
+        import_pick(existing.id, 'lost_reason', i.lost_reason, existing.lost_reason) AS lost_reason,
+        import_pick(existing.id, 'next_step', i.next_step, existing.next_step) AS next_step,
+        import_pick(existing.id, 'notes', i.notes, existing.notes) AS notes,
         coalesce(existing.created_at, i.created_at) AS created_at
     FROM incoming AS i
     LEFT JOIN deals AS existing ON existing.external_id = i.external_id

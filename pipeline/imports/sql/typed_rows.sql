@@ -57,14 +57,8 @@ SELECT
     created.instant AS created_at,
     closed.instant AS closed_at,
     modified.instant AS modified_at,
-    import_number(probability) * CASE WHEN getvariable('import_fraction') THEN 100 ELSE 1 END AS probability,
-    CASE import_key(forecast_category)
-        WHEN 'pipeline' THEN 'Pipeline'
-        WHEN 'bestcase' THEN 'Best Case'
-        WHEN 'commit' THEN 'Commit'
-        WHEN 'omitted' THEN 'Omitted'
-        WHEN 'closed' THEN 'Closed'
-    END AS forecast_category,
+    import_percent(probability) AS probability,
+    import_forecast_category(forecast_category) AS forecast_category,
     CASE
         WHEN import_blank(deal_type) THEN NULL
         WHEN contains(lower(deal_type), 'renew') THEN 'renewal'
@@ -99,14 +93,8 @@ SELECT
     import_key(stage) AS stage_key,
     import_amount(amount) AS amount,
     CAST(close_day.instant AS DATE) AS close_date,
-    import_number(probability) * CASE WHEN getvariable('import_fraction') THEN 100 ELSE 1 END AS probability,
-    CASE import_key(forecast_category)
-        WHEN 'pipeline' THEN 'Pipeline'
-        WHEN 'bestcase' THEN 'Best Case'
-        WHEN 'commit' THEN 'Commit'
-        WHEN 'omitted' THEN 'Omitted'
-        WHEN 'closed' THEN 'Closed'
-    END AS forecast_category
+    import_percent(probability) AS probability,
+    import_forecast_category(forecast_category) AS forecast_category
 FROM staged_history AS s
 LEFT JOIN import_instants AS changed ON changed.value = s.changed_at
 LEFT JOIN import_instants AS close_day ON close_day.value = s.close_date;
