@@ -86,8 +86,29 @@ def add(
     password: str,
     team: str | None = None,
 ) -> User:
-    """Create a user who signs in with ``password``. Raises ValidationError naming
-    every bad field; nothing is written then."""
+    """Create a user who signs in with ``password``, in a transaction of its own.
+    Raises ValidationError naming every bad field; nothing is written then."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        user_id = create(con, name=name, email=email, role=role, password=password, team=team)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return get(con, user_id)
+
+
+def create(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    name: str,
+    email: str,
+    role: str,
+    password: str,
+    team: str | None = None,
+) -> int:
+    """Check and insert a user with a password inside the caller's transaction (an
+    import that replaces the demo creates its first admin this way). Returns the id."""
     check = validation.Collector()
     name = check.take(validation.text, name, "Name", 200)
     if not name:
@@ -114,26 +135,20 @@ def add(
         manager = con.execute(
             "SELECT manager_id FROM teams WHERE id = $id", {"id": team_id}
         ).fetchone()[0]
-    con.execute("BEGIN TRANSACTION")
-    try:
-        user_id = con.execute(
-            "INSERT INTO users (name, email, role, team_id, manager_id, password_hash) "
-            "VALUES ($name, $email, $role, $team_id, $manager_id, $hash) RETURNING id",
-            {
-                "name": name,
-                "email": email.strip().lower(),
-                "role": role,
-                "team_id": team_id,
-                "manager_id": manager if role != "manager" else None,
-                "hash": hash_password(password),
-            },
-        ).fetchone()[0]
-        db.record_change(con, "users", summary=f"Added {role} {email.strip().lower()}")
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
-    return get(con, user_id)
+    user_id = con.execute(
+        "INSERT INTO users (name, email, role, team_id, manager_id, password_hash) "
+        "VALUES ($name, $email, $role, $team_id, $manager_id, $hash) RETURNING id",
+        {
+            "name": name,
+            "email": email.strip().lower(),
+            "role": role,
+            "team_id": team_id,
+            "manager_id": manager if role != "manager" else None,
+            "hash": hash_password(password),
+        },
+    ).fetchone()[0]
+    db.record_change(con, "users", summary=f"Added {role} {email.strip().lower()}")
+    return user_id
 
 
 def set_password(con: duckdb.DuckDBPyConnection, email: str, password: str) -> None:

@@ -40,11 +40,6 @@ class TableFile:
     encoding: str
     delimiter: str
 
-    @property
-    def described(self) -> str:
-        kind = "Excel" if self.encoding == "xlsx" else f"{self.encoding}, {self.delimiter!r}"
-        return f"{self.name}: {self.rows:,} rows ({kind})"
-
 
 def read(con: duckdb.DuckDBPyConnection, path: Path, name: str | None = None) -> TableFile:
     """Load ``path`` into the temporary table import_file (replacing any earlier one)."""

@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from pipeline import db, history, users, validation, writes
+from pipeline import db, history, users, writes
 from pipeline.imports import fields, files, resolve, sql_text
 
 PROBLEM_LIMIT = 1000  # rows of detail kept; the count is always exact
@@ -56,9 +56,7 @@ class Request:
     paths: list[Path]
     names: list[str] | None = None  # as the person knows them (an upload's file name)
     mapping: fields.Mapping | None = None
-    stage_order: list[str] = field(default_factory=list)
     date_order: str | None = None  # MONTH_FIRST / DAY_FIRST; None: decided by the data
-    stage_choices: dict[str, int] = field(default_factory=dict)
     stamp: datetime | None = None  # when the export was taken; default the files' time
     replace_demo: bool = False
     admin: NewAdmin | None = None
@@ -394,9 +392,9 @@ def write_import(con, request: Request, report: Report, actor_id, step: Progress
         replace_demo(con, request.admin)
     con.execute(SET_VARIABLE["import_actor"], {"value": actor_id})
     evidence = con.execute(sql_text("stage_evidence")).df()
-    order = request.stage_order or (request.mapping.stage_order if request.mapping else [])
+    order = request.mapping.stage_order if request.mapping else []
     presets = resolve.SALESFORCE_STAGES if request.source == "salesforce" else {}
-    resolve.resolve_stages(con, evidence, request.stage_choices, order, created, presets)
+    resolve.resolve_stages(con, evidence, order, created, presets)
     ownerless = con.execute("SELECT count(*) FROM import_rows WHERE owner IS NULL").fetchone()[0]
     unassigned = resolve.resolve_people(con, ownerless > 0, created)
     con.execute(SET_VARIABLE["import_unassigned"], {"value": unassigned})
@@ -421,26 +419,8 @@ def replace_demo(con, admin: NewAdmin | None) -> None:
     first admin with a password: a real database never signs in by persona."""
     for statement in CLEAR_DEMO:
         con.execute(statement)
-    if admin is None:
-        return
-    check = validation.Collector()
-    if not admin.name.strip():
-        check.add("Name", "is required")
-    if not users._EMAIL.match(admin.email.strip()):
-        check.add("Email", f"{admin.email!r} is not an e-mail address")
-    problem = users.password_problem(admin.password)
-    if problem:
-        check.add("Password", problem.removeprefix("Password: "))
-    check.raise_if_any()
-    con.execute(
-        "INSERT INTO users (name, email, role, password_hash) "
-        "VALUES ($name, $email, 'admin', $hash)",
-        {
-            "name": admin.name.strip(),
-            "email": admin.email.strip().lower(),
-            "hash": users.hash_password(admin.password),
-        },
-    )
+    if admin is not None:
+        users.create(con, name=admin.name, email=admin.email, role="admin", password=admin.password)
 
 
 def stageless(con, report: Report) -> None:

@@ -50,9 +50,9 @@ class Created:
     notes: list[str] = field(default_factory=list)
 
 
-def register_table(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame, sql: str):
-    """Materialise ``frame`` as a temporary table with the constant statement ``sql``
-    (which reads the registered view ``import_frame``)."""
+def execute_with_frame(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, sql: str) -> None:
+    """Run the constant statement ``sql``, which reads ``frame`` as the view
+    ``import_frame``."""
     con.register("import_frame", frame)
     try:
         con.execute(sql)
@@ -76,7 +76,6 @@ def stage_kind(row, existing_kind: str | None) -> str:
 def resolve_stages(
     con: duckdb.DuckDBPyConnection,
     evidence: pd.DataFrame,
-    choices: dict[str, int],
     order: list[str],
     created: Created,
     presets: dict[str, tuple[int, str]],
@@ -94,12 +93,7 @@ def resolve_stages(
         known = existing[existing["pipeline"] == pipeline]
         new = []
         for item in named.itertuples(index=False):
-            chosen = choices.get(item.stage)
-            match = (
-                known[known["id"] == chosen]
-                if chosen
-                else known[known["stage_key"] == item.stage_key]
-            )
+            match = known[known["stage_key"] == item.stage_key]
             if len(match):
                 rows.append((pipeline, item.stage_key, int(match["id"].iloc[0])))
                 continue
@@ -114,9 +108,8 @@ def resolve_stages(
         for stage_id, stage_key in made:
             rows.append((pipeline, stage_key, stage_id))
     frame = pd.DataFrame(rows, columns=["pipeline", "stage_key", "stage_id"])
-    register_table(
+    execute_with_frame(
         con,
-        "import_stage_ids",
         frame,
         "CREATE OR REPLACE TEMP TABLE import_stage_ids AS "
         "SELECT f.pipeline, f.stage_key, f.stage_id, s.probability, s.forecast_category, "
@@ -295,9 +288,8 @@ def resolve_people(con: duckdb.DuckDBPyConnection, unassigned_needed: bool, crea
         [(value, person.user_id) for value, person in owner_people.items()],
         columns=["owner", "user_id"],
     ).astype({"owner": "object", "user_id": "int64"})
-    register_table(
+    execute_with_frame(
         con,
-        "import_owner_ids",
         frame,
         "CREATE OR REPLACE TEMP TABLE import_owner_ids AS "
         "SELECT CAST(owner AS VARCHAR) AS owner, CAST(user_id AS INTEGER) AS user_id "
@@ -383,14 +375,12 @@ def create_users(con, people: list[Person], managers: set[str], teams: dict, cre
     frame = pd.DataFrame(
         rows, columns=["name", "email", "role", "team_id", "active", "external_id"]
     ).astype({"team_id": "Int64"})
-    con.register("import_people_frame", frame)
-    try:
-        con.execute(
-            "INSERT INTO users (name, email, role, team_id, active, external_id) "
-            "SELECT name, email, role, team_id, active, external_id FROM import_people_frame"
-        )
-    finally:
-        con.unregister("import_people_frame")
+    execute_with_frame(
+        con,
+        frame,
+        "INSERT INTO users (name, email, role, team_id, active, external_id) "
+        "SELECT name, email, role, team_id, active, external_id FROM import_frame",
+    )
     ids = dict(
         con.execute(
             "SELECT email, id FROM users WHERE list_contains($emails, email)",
