@@ -24,6 +24,11 @@ import_tab, health_tab, settings_tab, export_tab = st.tabs(
 )
 
 
+def show_problems(exc: validation.ValidationError) -> None:
+    for problem in exc.problems:
+        st.error(str(problem))
+
+
 # ----------------------------------------------------------------------------- import
 
 
@@ -177,7 +182,12 @@ with import_tab:
         check_column, import_column, _ = st.columns([1, 1, 5])
         if check_column.button("Check files", key="check_import"):
             with st.spinner("Checking every row…"):
-                st.session_state["import_report"] = (asked, data.import_files(request, write=False))
+                try:  # the preview runs the whole import, the new admin's checks included
+                    checked = data.import_files(request, write=False)
+                except validation.ValidationError as exc:
+                    show_problems(exc)
+                else:
+                    st.session_state["import_report"] = (asked, checked)
         checked_for, report = st.session_state.get("import_report", (None, None))
         if checked_for == asked and report is not None:
             show_report(report)
@@ -188,7 +198,7 @@ with import_tab:
                         request, write=True, progress=lambda share, text: bar.progress(share, text)
                     )
                 except validation.ValidationError as exc:
-                    st.error(str(exc))
+                    show_problems(exc)
                 else:
                     st.session_state.pop("import_report", None)
                     if done.ok and done.written:
@@ -228,8 +238,7 @@ with settings_tab:
             try:
                 changed = data.save_settings(user, typed)
             except validation.ValidationError as exc:
-                for problem in exc.problems:
-                    st.error(str(problem))
+                show_problems(exc)
             else:
                 st.success(f"Saved: {', '.join(changed)}." if changed else "Nothing changed.")
     st.subheader("Stages")
@@ -253,8 +262,7 @@ with settings_tab:
         try:
             count = data.save_stages(user, edited)
         except validation.ValidationError as exc:
-            for problem in exc.problems:
-                st.error(str(problem))
+            show_problems(exc)
         else:
             st.success(f"{count} stages changed.")
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from pipeline import db, demo, metrics, users
+from pipeline import db, demo, metrics, users, validation
 from pipeline.imports import fields, importer
 
 DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
@@ -430,6 +430,11 @@ def test_the_demo_is_replaced_only_when_asked(tmp_path):
         files = salesforce_files(tmp_path)
         refused = run(con, "salesforce", files)
         assert "This is the demo database" in refused.problems[0]["problem"]
+        assert con.execute("SELECT count(*) FROM deals").fetchone() == (300,)
+        short = importer.NewAdmin("Sam Admin", "not-an-address", "short")
+        with pytest.raises(validation.ValidationError) as refused_admin:
+            run(con, "salesforce", files, replace_demo=True, admin=short, write=False)
+        assert [p.field for p in refused_admin.value.problems] == ["Email", "Password"]
         assert con.execute("SELECT count(*) FROM deals").fetchone() == (300,)
         admin = importer.NewAdmin("Sam Admin", "sam@example.com", "a-long-password")
         report = run(con, "salesforce", files, replace_demo=True, admin=admin)
