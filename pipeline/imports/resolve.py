@@ -84,7 +84,7 @@ def resolve_stages(
     (pipeline, won/lost -> the stage closed deals move to), creating missing stages."""
     existing = con.execute(
         "SELECT id, pipeline, name, position, probability, forecast_category, "
-        "CASE WHEN is_won THEN 'won' WHEN is_closed THEN 'lost' ELSE 'open' END AS kind "
+        "import_stage_kind(is_won, is_closed) AS kind "
         "FROM stages ORDER BY pipeline, position"
     ).df()
     existing["stage_key"] = existing["name"].map(key)
@@ -113,12 +113,12 @@ def resolve_stages(
         frame,
         "CREATE OR REPLACE TEMP TABLE import_stage_ids AS "
         "SELECT f.pipeline, f.stage_key, f.stage_id, s.probability, s.forecast_category, "
-        "CASE WHEN s.is_won THEN 'won' WHEN s.is_closed THEN 'lost' ELSE 'open' END AS kind "
+        "import_stage_kind(s.is_won, s.is_closed) AS kind "
         "FROM import_frame AS f JOIN stages AS s ON s.id = f.stage_id",
     )
     con.execute(
         "CREATE OR REPLACE TEMP TABLE import_closed_stage AS "
-        "SELECT pipeline, CASE WHEN is_won THEN 'won' ELSE 'lost' END AS kind, "
+        "SELECT pipeline, import_stage_kind(is_won, is_closed) AS kind, "
         "min_by(id, position) AS stage_id FROM stages WHERE is_closed GROUP BY ALL"
     )
 

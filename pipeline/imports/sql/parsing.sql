@@ -173,3 +173,7 @@ CREATE OR REPLACE TEMP MACRO import_takes(existing_id, field) AS
 -- The value a deal ends up with: the incoming one when import_takes, else its own.
 CREATE OR REPLACE TEMP MACRO import_pick(existing_id, field, incoming, current) AS
     CASE WHEN import_takes(existing_id, field) THEN incoming ELSE current END;
+
+-- A stage's kind: the status of the deals it holds.
+CREATE OR REPLACE TEMP MACRO import_stage_kind(is_won, is_closed) AS
+    CASE WHEN is_won THEN 'won' WHEN is_closed THEN 'lost' ELSE 'open' END;
