@@ -54,21 +54,24 @@ def test_full_export_holds_every_table_without_passwords(tiny):
 
 
 def test_data_health_counts(tiny):
-    found = health.report(tiny)
-    checks = dict(found["checks"].itertuples(index=False))
-    total, no_account = tiny.execute(
-        "SELECT count(*), count(*) FILTER (WHERE account_id IS NULL) FROM deals"
-    ).fetchone()
-    assert found["deals"] == total
-    assert checks["Deals without an account"] == no_account
+    # tiny.sql: 13 deals (4 open), none with an account; Dee owns Harbor upgrade and
+    # Lumen trial.
     tiny.execute("UPDATE users SET active = false WHERE email = 'dee@example.com'")
-    dee_deals = tiny.execute(
-        "SELECT count(*) FROM deals d JOIN users u ON u.id = d.owner_id "
-        "WHERE u.email = 'dee@example.com'"
-    ).fetchone()[0]
-    assert dee_deals > 0
-    again = dict(health.report(tiny)["checks"].itertuples(index=False))
-    assert again["Deals whose owner is Unassigned or no longer active"] == dee_deals
+    tiny.execute("UPDATE deals SET amount = NULL WHERE name = 'Maple long shot'")
+    tiny.execute("UPDATE deals SET close_date = NULL WHERE name IN ('Kite analytics', 'Iris bid')")
+    tiny.execute("UPDATE deals SET name = 'Acme renewal' WHERE name = 'Birch expansion'")
+    found = health.report(tiny)
+    assert (found["deals"], found["open_deals"]) == (13, 4)
+    assert dict(found["checks"].itertuples(index=False)) == {
+        "Deals whose owner is Unassigned or no longer active": 2,
+        "Deals without an amount": 1,
+        "Open deals without a close date": 1,
+        "Closed deals without a close date": 1,
+        "Deals closing before they were created": 0,
+        "Deals with the same name and account as another": 1,
+        "Deals without an account": 13,
+    }
+    assert len(found["imports"]) == 0
 
 
 def admin(con) -> users.User:
