@@ -9,7 +9,7 @@ from pathlib import Path
 import streamlit as st
 
 from pages.components import auth, data, export, frame
-from pipeline import exporting, permissions, settings, validation
+from pipeline import exporting, periods, permissions, quotas, settings, validation
 from pipeline.imports import fields, importer
 
 frame.ensure()
@@ -19,8 +19,8 @@ if not permissions.manages_data(user):
     st.info("Imports, settings and full exports are for admins.")
     st.stop()
 
-import_tab, health_tab, settings_tab, export_tab = st.tabs(
-    ["Import", "Data health", "Settings", "Export"]
+import_tab, health_tab, settings_tab, quotas_tab, export_tab = st.tabs(
+    ["Import", "Data health", "Settings", "Quotas", "Export"]
 )
 
 
@@ -265,6 +265,74 @@ with settings_tab:
             show_problems(exc)
         else:
             st.success(f"{count} stages changed.")
+
+
+# ---------------------------------------------------------------------------- quotas
+
+with quotas_tab:
+    this_year = periods.fiscal_year_start(
+        data.now().date(), int(data.setting("fiscal_year_start_month", "1"))
+    )
+    years = [periods.add_months(this_year, 12 * offset) for offset in (-1, 0, 1)]
+    year_start = st.selectbox(
+        "Fiscal year",
+        years,
+        index=1,
+        format_func=lambda start: (
+            f"{periods.fiscal_year_label(start, start.month)} "
+            f"({start:%b %Y} to {periods.add_months(start, 11):%b %Y})"
+        ),
+        key="quota_year",
+    )
+    st.caption(
+        "Monthly quotas. A team's or the company's own figure counts when it has one; "
+        "otherwise the quotas below it are added up. Blank: no quota for that month."
+    )
+    plan = data.run("quotas.plan", year_start=year_start)
+    month_columns = {
+        quotas.month_column(month): st.column_config.NumberColumn(
+            f"{month:%b %Y}", min_value=0, step=0.01, format="accounting"
+        )
+        for month in quotas.months(year_start)
+    }
+    edited_plan = st.data_editor(
+        plan,
+        hide_index=True,
+        disabled=["key", "level", "name"],
+        column_config={
+            "key": None,
+            "level": "Level",
+            "name": st.column_config.TextColumn("Who", pinned=True),
+            **month_columns,
+        },
+        key=f"quota_editor_{year_start}",
+    )
+    if st.button("Save quotas", key="save_quotas"):
+        try:
+            count = data.save_quota_plan(user, edited_plan, year_start)
+        except validation.ValidationError as exc:
+            show_problems(exc)
+        else:
+            st.success(f"{count} monthly quotas changed." if count else "Nothing changed.")
+    st.subheader("Upload quotas")
+    st.caption(
+        "A CSV or Excel file with one row per month: month (YYYY-MM), amount, and team "
+        "(a team's name) or rep (an e-mail or name); both blank for the company's own "
+        "quota. Each row replaces that month's quota; other months stay. The download "
+        "below is in the same format."
+    )
+    quota_file = st.file_uploader(
+        "Quota file", type=["csv", "tsv", "txt", "xlsx"], key="quota_upload"
+    )
+    if quota_file is not None and st.button("Upload quotas", key="upload_quotas"):
+        paths, names = saved_uploads([quota_file])
+        try:
+            count = data.upload_quotas(user, paths[0], names[0])
+        except validation.ValidationError as exc:
+            show_problems(exc)
+        else:
+            st.success(f"{count} monthly quotas changed." if count else "Nothing changed.")
+    export.downloads(data.run("quotas.download"), "quotas", "quotas")
 
 
 # ---------------------------------------------------------------------------- export

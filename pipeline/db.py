@@ -12,8 +12,12 @@ import re
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 DEFAULT_PATH = Path("data") / "sales.duckdb"
 ENV_VAR = "SALES_DB"
@@ -161,6 +165,16 @@ def dict_row(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> dict | N
     """The first row of a query as a dict, or None when there is none."""
     rows = dict_rows(con, sql, params)
     return rows[0] if rows else None
+
+
+def execute_with_frame(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, sql: str) -> None:
+    """Run the constant statement ``sql``, which reads ``frame`` as the view
+    ``frame_rows``."""
+    con.register("frame_rows", frame)
+    try:
+        con.execute(sql)
+    finally:
+        con.unregister("frame_rows")
 
 
 def data_version(con: duckdb.DuckDBPyConnection) -> int:

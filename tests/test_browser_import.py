@@ -74,3 +74,33 @@ def test_admin_uploads_checks_and_imports_a_salesforce_export(tiny_path, tmp_pat
         assert con.execute("SELECT count(*) FROM imports").fetchone()[0] == 1
     finally:
         con.close()
+
+
+def test_admin_uploads_quotas_and_sees_them_in_the_plan(tiny_path, tmp_path):
+    con = db.connect(tiny_path)
+    users.add(con, name="Ada Admin", email="ada@example.com", role="admin", password=PASSWORD)
+    con.close()
+    quota_file = tmp_path / "quotas.csv"
+    quota_file.write_text("month,amount,rep\n2026-11,4321.50,dee@example.com\n", encoding="utf-8")
+    with streamlit_server(tiny_path) as base, browser_page() as page:
+        page.goto(f"{base}/data_settings")
+        sign_in(page, "ada@example.com")
+        page.get_by_role("tab", name="Quotas").click()
+        page.get_by_text("Upload quotas").first.wait_for()
+        uploader = page.locator("[data-testid='stFileUploader']").filter(has_text="Quota file")
+        uploader.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(
+            str(quota_file)
+        )
+        settle(page)
+        page.get_by_role("button", name="Upload quotas").click()
+        page.get_by_text("1 monthly quotas changed.").wait_for()
+        settle(page)
+        shot(page, "quotas")
+        assert page.locator("[data-testid='stException']").count() == 0
+    con = db.connect(tiny_path, read_only=True)
+    try:
+        assert con.execute(
+            "SELECT CAST(amount AS VARCHAR) FROM quotas WHERE user_id = 7"
+        ).fetchall() == [("4321.50",)]
+    finally:
+        con.close()

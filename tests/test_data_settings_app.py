@@ -26,7 +26,7 @@ def test_admin_saves_settings_and_sees_health(monkeypatch, tiny_path):
     )
     con.close()
     at = open_page(monkeypatch, tiny_path, ada.id)
-    assert [t.label for t in at.tabs] == ["Import", "Data health", "Settings", "Export"]
+    assert [t.label for t in at.tabs] == ["Import", "Data health", "Settings", "Quotas", "Export"]
     assert at.metric[0].label == "Deals"
     at.text_input(key="set_stale_after_days").set_value("21")
     at.text_input(key="set_currency").set_value("eur")

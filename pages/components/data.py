@@ -13,10 +13,16 @@ from datetime import date, datetime
 import duckdb
 import streamlit as st
 
-from pipeline import db, demo, exporting, health, metrics, settings, workspace
+from pipeline import db, demo, exporting, health, metrics, quotas, settings, workspace
 from pipeline.imports import fields, importer
 
-READ_MODULES = {"metrics": metrics, "workspace": workspace, "health": health, "settings": settings}
+READ_MODULES = {
+    "metrics": metrics,
+    "workspace": workspace,
+    "health": health,
+    "settings": settings,
+    "quotas": quotas,
+}
 
 
 @st.cache_resource(show_spinner="Preparing the demo database…")
@@ -123,6 +129,14 @@ def save_settings(user, values: dict) -> list[str]:
 
 def save_stages(user, edited) -> int:
     return settings.save_stages(cursor(), user, edited)
+
+
+def save_quota_plan(user, edited, year_start: date) -> int:
+    return quotas.save_plan(cursor(), user, edited, year_start)
+
+
+def upload_quotas(user, path, name: str) -> int:
+    return quotas.upload(cursor(), user, path, name)
 
 
 def backup() -> bytes:

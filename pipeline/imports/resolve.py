@@ -15,6 +15,7 @@ from decimal import Decimal
 import duckdb
 import pandas as pd
 
+from pipeline import db
 from pipeline.imports import sql_text
 
 WON_NAMES = {"won", "closedwon", "dealwon"}
@@ -48,16 +49,6 @@ class Created:
     people: list[str] = field(default_factory=list)
     accounts: int = 0
     notes: list[str] = field(default_factory=list)
-
-
-def execute_with_frame(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, sql: str) -> None:
-    """Run the constant statement ``sql``, which reads ``frame`` as the view
-    ``import_frame``."""
-    con.register("import_frame", frame)
-    try:
-        con.execute(sql)
-    finally:
-        con.unregister("import_frame")
 
 
 # ---------------------------------------------------------------------------- stages
@@ -108,13 +99,13 @@ def resolve_stages(
         for stage_id, stage_key in made:
             rows.append((pipeline, stage_key, stage_id))
     frame = pd.DataFrame(rows, columns=["pipeline", "stage_key", "stage_id"])
-    execute_with_frame(
+    db.execute_with_frame(
         con,
         frame,
         "CREATE OR REPLACE TEMP TABLE import_stage_ids AS "
         "SELECT f.pipeline, f.stage_key, f.stage_id, s.probability, s.forecast_category, "
         "import_stage_kind(s.is_won, s.is_closed) AS kind "
-        "FROM import_frame AS f JOIN stages AS s ON s.id = f.stage_id",
+        "FROM frame_rows AS f JOIN stages AS s ON s.id = f.stage_id",
     )
     con.execute(
         "CREATE OR REPLACE TEMP TABLE import_closed_stage AS "
@@ -288,12 +279,12 @@ def resolve_people(con: duckdb.DuckDBPyConnection, unassigned_needed: bool, crea
         [(value, person.user_id) for value, person in owner_people.items()],
         columns=["owner", "user_id"],
     ).astype({"owner": "object", "user_id": "int64"})
-    execute_with_frame(
+    db.execute_with_frame(
         con,
         frame,
         "CREATE OR REPLACE TEMP TABLE import_owner_ids AS "
         "SELECT CAST(owner AS VARCHAR) AS owner, CAST(user_id AS INTEGER) AS user_id "
-        "FROM import_frame",
+        "FROM frame_rows",
     )
     if not unassigned_needed:
         return None
@@ -375,11 +366,11 @@ def create_users(con, people: list[Person], managers: set[str], teams: dict, cre
     frame = pd.DataFrame(
         rows, columns=["name", "email", "role", "team_id", "active", "external_id"]
     ).astype({"team_id": "Int64"})
-    execute_with_frame(
+    db.execute_with_frame(
         con,
         frame,
         "INSERT INTO users (name, email, role, team_id, active, external_id) "
-        "SELECT name, email, role, team_id, active, external_id FROM import_frame",
+        "SELECT name, email, role, team_id, active, external_id FROM frame_rows",
     )
     ids = dict(
         con.execute(
