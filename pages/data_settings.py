@@ -129,10 +129,60 @@ def show_report(report: importer.Report) -> None:
         st.dataframe(report.conflicts, hide_index=True)
     if report.missing is not None and len(report.missing):
         st.warning(
-            f"{len(report.missing):,} deals here are not in these files. They are kept; "
-            "close them from My deals if they are gone."
+            f"{len(report.missing):,} open deals here are not in these files. The import "
+            "keeps them open; afterwards you choose which to close as lost."
         )
         st.dataframe(report.missing, hide_index=True)
+
+
+def missing_deals_section() -> None:
+    """Open deals an import no longer held: an admin closes or keeps each."""
+    if done := st.session_state.pop("missing_done", None):
+        st.success(done)
+    waiting = data.run("missing_deals.awaiting")
+    if waiting.empty:
+        return
+    st.subheader("Open deals missing from an import")
+    st.caption(
+        "These open deals were not in the files of a later import. Perhaps they were "
+        "deleted or merged in the CRM, or the export was filtered. Select deals and "
+        "close them as lost, or keep them open (they are not asked about again until "
+        "an import holds them and then loses them again)."
+    )
+    picked = st.dataframe(
+        waiting,
+        hide_index=True,
+        column_config={
+            "id": None,
+            "external_id": "CRM id",
+            "name": "Deal",
+            "owner": "Owner",
+            "stage": "Stage",
+            "amount": st.column_config.NumberColumn("Amount", format="accounting"),
+            "close_date": st.column_config.DateColumn("Close date"),
+            "missing_since": st.column_config.DatetimeColumn(
+                "Missing since", format="YYYY-MM-DD HH:mm"
+            ),
+            "import_files": "Import",
+        },
+        on_select="rerun",
+        selection_mode="multi-row",
+        # A new list is a new widget: a selection never carries over to other rows.
+        key=f"missing_deals_{hash(tuple(waiting['id']))}",
+    )
+    chosen = [int(waiting["id"].iloc[row]) for row in picked.selection.rows]
+    close_column, keep_column, _ = st.columns([2, 2, 4])
+    if close_column.button(
+        f"Close {len(chosen)} as lost", disabled=not chosen, key="close_missing"
+    ):
+        with st.spinner("Closing…"):
+            closed = data.close_missing_deals(user, chosen)
+        st.session_state["missing_done"] = f"{closed} deals closed as lost."
+        st.rerun()
+    if keep_column.button(f"Keep {len(chosen)} open", disabled=not chosen, key="keep_missing"):
+        kept = data.keep_missing_deals(user, chosen)
+        st.session_state["missing_done"] = f"{kept} deals kept open."
+        st.rerun()
 
 
 with import_tab:
@@ -207,6 +257,7 @@ with import_tab:
                         st.success(f"Imported: {done.summary()}.")
                     else:
                         show_report(done)
+    missing_deals_section()
 
 
 # ----------------------------------------------------------------------- data health

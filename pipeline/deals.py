@@ -127,6 +127,32 @@ def save(
     return writes.transaction(con, work)
 
 
+def close_as_lost(
+    con: duckdb.DuckDBPyConnection, actor: users.User, deal_id: int, reason: str, at: datetime
+) -> bool:
+    """Inside the caller's transaction: move an open deal to its pipeline's lost stage
+    with ``reason``, through the same checks and history as a save. Returns False when
+    the deal is gone or no longer open (someone closed it meanwhile)."""
+    current = load(con, deal_id)
+    if current is None or current["status"] != "open":
+        return False
+    require_can_edit(con, actor, current)
+    lost = con.execute(
+        "SELECT lost.id FROM stages AS lost JOIN stages AS now ON now.pipeline = lost.pipeline "
+        "WHERE now.id = $stage AND lost.is_closed AND NOT lost.is_won "
+        "ORDER BY lost.position LIMIT 1",
+        {"stage": current["stage_id"]},
+    ).fetchone()
+    if lost is None:
+        raise validation.ValidationError(
+            [validation.FieldError("Stage", f"{current['name']}'s pipeline has no lost stage")]
+        )
+    when = writes.stamp(at, current["updated_at"])
+    updated = apply(con, actor, current, {"stage_id": lost[0], "lost_reason": reason}, when)
+    write(con, actor, updated, when)
+    return True
+
+
 def require_can_edit(con: duckdb.DuckDBPyConnection, actor: users.User, deal: dict) -> None:
     owner = users.get(con, deal["owner_id"])
     owner_name = owner.name if owner else "nobody"

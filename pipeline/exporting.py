@@ -30,6 +30,7 @@ TABLES = {
     "reviews": "SELECT * FROM reviews ORDER BY id",
     "review_items": "SELECT * FROM review_items ORDER BY id",
     "imports": "SELECT * FROM imports ORDER BY id",
+    "missing_deals": "SELECT * FROM missing_deals ORDER BY deal_id",
     "change_log": "SELECT * FROM change_log ORDER BY id",
 }
 

@@ -17,6 +17,7 @@ CHECKS = {
     "closing_before_creation": "Deals closing before they were created",
     "duplicate_names": "Deals with the same name and account as another",
     "without_account": "Deals without an account",
+    "missing_from_import": "Open deals an import no longer held (close or keep them)",
 }
 
 

@@ -7,6 +7,7 @@ import os
 import pytest
 
 from pipeline import db, users
+from pipeline.imports import importer
 from tests.browser import (
     PASSWORD,
     browser_page,
@@ -16,7 +17,7 @@ from tests.browser import (
     streamlit_server,
     wait_for_app,
 )
-from tests.test_import import salesforce_files
+from tests.test_import import salesforce_files, without_acme
 
 pytestmark = pytest.mark.browser
 SHOTS = os.environ.get("SCREENSHOTS")  # a folder: save screenshots there to look at
@@ -102,5 +103,36 @@ def test_admin_uploads_quotas_and_sees_them_in_the_plan(tiny_path, tmp_path):
         assert con.execute(
             "SELECT CAST(amount AS VARCHAR) FROM quotas WHERE user_id = 7"
         ).fetchall() == [("4321.50",)]
+    finally:
+        con.close()
+
+
+def test_admin_closes_a_deal_a_later_export_no_longer_holds(tiny_path, tmp_path):
+    con = db.connect(tiny_path)
+    users.add(con, name="Ada Admin", email="ada@example.com", role="admin", password=PASSWORD)
+    importer.run(con, importer.Request("salesforce", salesforce_files(tmp_path)))
+    importer.run(con, importer.Request("salesforce", [without_acme(tmp_path)]))
+    con.close()
+    with streamlit_server(tiny_path) as base, browser_page() as page:
+        page.goto(f"{base}/data_settings")
+        sign_in(page, "ada@example.com")
+        page.get_by_text("Open deals missing from an import").wait_for()
+        settle(page)
+        grid = page.locator("[data-testid='stDataFrame']").filter(has_text="Acme renewal")
+        box = grid.bounding_box()
+        page.mouse.click(box["x"] + 16, box["y"] + 35 + 17)  # the first row's checkbox
+        settle(page)
+        shot(page, "missing-list")
+        page.get_by_role("button", name="Close 1 as lost").click()
+        page.get_by_text("1 deals closed as lost.").wait_for()
+        settle(page)
+        shot(page, "missing-closed")
+        assert page.get_by_text("Open deals missing from an import").count() == 0
+    con = db.connect(tiny_path, read_only=True)
+    try:
+        assert con.execute(
+            "SELECT status, lost_reason LIKE 'Not in the CRM export imported on %' "
+            "FROM deals WHERE external_id = '006A'"
+        ).fetchone() == ("lost", True)
     finally:
         con.close()

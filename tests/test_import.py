@@ -11,7 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from pipeline import db, demo, metrics, users, validation
+from pipeline import db, demo, metrics, missing_deals, permissions, users, validation
 from pipeline.imports import fields, importer
 
 DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
@@ -169,7 +169,7 @@ def test_a_newer_export_adds_a_version_dated_by_its_modification_stamp(empty, tm
     newer = "\n".join(line for line in newer.splitlines() if not line.startswith(",")) + "\n"
     report = run(empty, "salesforce", [write(tmp_path / "..", "Opportunity2.csv", newer)])
     assert (report.added, report.changed, report.unchanged) == (0, 1, 1)
-    assert list(report.missing["external_id"]) == ["006C"]  # listed, never deleted
+    assert report.missing.empty  # 006C is left out, but it is closed: nothing to decide
     versions = empty.execute(
         "SELECT version, valid_from, valid_to, amount FROM deal_history "
         "WHERE external_id = '006A' ORDER BY version"
@@ -183,6 +183,83 @@ def test_a_newer_export_adds_a_version_dated_by_its_modification_stamp(empty, tm
     ).fetchone()
     assert current == (Decimal("1200.00"), 2, "Web")  # unmapped-in-both fields kept
     assert empty.execute("SELECT count(*) FROM deals").fetchone()[0] == 3
+
+
+def without_acme(tmp_path: Path) -> Path:
+    """The Salesforce export without its one open deal, 006A."""
+    lines = [line for line in SALESFORCE_OPPORTUNITIES.splitlines() if "006A" not in line]
+    return write(tmp_path, "Opportunity-later.csv", "\n".join(lines) + "\n")
+
+
+def test_an_open_deal_missing_from_an_export_is_closed_only_when_an_admin_says(empty, tmp_path):
+    run(empty, "salesforce", salesforce_files(tmp_path))
+    admin = users.add(
+        empty, name="Ada Admin", email="admin@example.com", role="admin", password="long-enough"
+    )
+    report = run(empty, "salesforce", [without_acme(tmp_path)])
+    assert report.missing[["external_id", "name", "owner"]].values.tolist() == [
+        ["006A", "Acme renewal", "Ada Lovelace"]
+    ]
+    listed = missing_deals.awaiting(empty)
+    assert listed[["external_id", "stage", "import_files"]].values.tolist() == [
+        ["006A", "Prospecting", "Opportunity-later.csv"]
+    ]
+    assert empty.execute("SELECT status FROM deals WHERE external_id = '006A'").fetchone() == (
+        "open",
+    )  # the import itself closes nothing
+    deal_id = int(listed["id"][0])
+    at = datetime(2026, 11, 20, 9, 0)
+    assert missing_deals.close(empty, admin, [deal_id], now=at) == 1
+    closed = empty.execute(
+        "SELECT d.status, s.name, d.lost_reason, d.closed_at, d.close_date, d.updated_by "
+        "FROM deals AS d JOIN stages AS s ON s.id = d.stage_id WHERE d.id = $id",
+        {"id": deal_id},
+    ).fetchone()
+    today = date.today()
+    assert closed == (
+        "lost",
+        "Closed Lost",
+        f"Not in the CRM export imported on {today:%Y-%m-%d}",
+        at,
+        at.date(),
+        admin.id,
+    )
+    versions = empty.execute(
+        "SELECT version, status, change_source, changed_by FROM deal_history "
+        "WHERE deal_id = $id ORDER BY version",
+        {"id": deal_id},
+    ).fetchall()
+    assert versions[-2:] == [(1, "open", "import", None), (2, "lost", "edit", admin.id)]
+    assert missing_deals.awaiting(empty).empty
+    assert empty.execute("SELECT list(deals_closed_missing ORDER BY id) FROM imports").fetchone()[
+        0
+    ] == [0, 1]
+    assert missing_deals.close(empty, admin, [deal_id]) == 0  # already closed: nothing to do
+
+
+def test_a_kept_deal_is_not_asked_about_again_until_an_export_holds_it(empty, tmp_path):
+    full = salesforce_files(tmp_path)
+    run(empty, "salesforce", full)
+    admin = users.add(
+        empty, name="Ada Admin", email="admin@example.com", role="admin", password="long-enough"
+    )
+    run(empty, "salesforce", [without_acme(tmp_path)])
+    deal_id = int(missing_deals.awaiting(empty)["id"][0])
+    assert missing_deals.keep(empty, admin, [deal_id]) == 1
+    assert missing_deals.awaiting(empty).empty
+    run(empty, "salesforce", [without_acme(tmp_path)])  # missing again: already decided
+    assert missing_deals.awaiting(empty).empty
+    run(empty, "salesforce", full[:1])  # back in an export: the decision is cleared
+    assert empty.execute("SELECT count(*) FROM missing_deals").fetchone()[0] == 0
+    run(empty, "salesforce", [without_acme(tmp_path)])  # gone again: asked afresh
+    assert list(missing_deals.awaiting(empty)["external_id"]) == ["006A"]
+    rep = users.get(empty, empty.execute("SELECT min(id) FROM users").fetchone()[0])
+    assert rep.role != "admin"
+    with pytest.raises(permissions.PermissionDenied):
+        missing_deals.close(empty, rep, [deal_id])
+    assert empty.execute("SELECT status FROM deals WHERE id = $id", {"id": deal_id}).fetchone() == (
+        "open",
+    )
 
 
 def test_hubspot_export_with_fractional_probability(empty, tmp_path):

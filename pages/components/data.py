@@ -13,7 +13,17 @@ from datetime import date, datetime
 import duckdb
 import streamlit as st
 
-from pipeline import db, demo, exporting, health, metrics, quotas, settings, workspace
+from pipeline import (
+    db,
+    demo,
+    exporting,
+    health,
+    metrics,
+    missing_deals,
+    quotas,
+    settings,
+    workspace,
+)
 from pipeline.imports import fields, importer
 
 READ_MODULES = {
@@ -22,6 +32,7 @@ READ_MODULES = {
     "health": health,
     "settings": settings,
     "quotas": quotas,
+    "missing_deals": missing_deals,
 }
 
 
@@ -137,6 +148,14 @@ def save_quota_plan(user, edited, year_start: date) -> int:
 
 def upload_quotas(user, path, name: str) -> int:
     return quotas.upload(cursor(), user, path, name)
+
+
+def close_missing_deals(user, deal_ids: list[int]) -> int:
+    return missing_deals.close(cursor(), user, deal_ids)
+
+
+def keep_missing_deals(user, deal_ids: list[int]) -> int:
+    return missing_deals.keep(cursor(), user, deal_ids)
 
 
 def backup() -> bytes:

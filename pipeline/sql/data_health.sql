@@ -14,4 +14,6 @@ SELECT
     (SELECT coalesce(sum(copies - 1), 0) FROM (
         SELECT count(*) AS copies FROM deals
         GROUP BY lower(name), account_id HAVING count(*) > 1)) AS duplicate_names,
-    (SELECT count(*) FROM deals WHERE account_id IS NULL) AS without_account
+    (SELECT count(*) FROM deals WHERE account_id IS NULL) AS without_account,
+    (SELECT count(*) FROM missing_deals AS m JOIN deals AS d ON d.id = m.deal_id
+     WHERE m.kept_at IS NULL AND d.status = 'open') AS missing_from_import
