@@ -10,7 +10,7 @@ import streamlit as st
 
 from pages.components import auth, data, export, frame
 from pipeline import exporting, periods, permissions, quotas, settings, validation
-from pipeline.imports import fields, importer
+from pipeline.imports import fields, importer, resolve
 
 frame.ensure()
 user = auth.signed_in()
@@ -135,6 +135,74 @@ def show_report(report: importer.Report) -> None:
         st.dataframe(report.missing, hide_index=True)
 
 
+def stage_choice_key(pipeline: str, stage: str) -> str:
+    return f"choose_stage_{pipeline}_{stage}"
+
+
+def owner_choice_key(owner: str) -> str:
+    return f"choose_owner_{owner}"
+
+
+def chosen(report: importer.Report | None) -> resolve.Choices:
+    """The mapping choices made under a preview's unknown stages and owners (the
+    widgets' values from the last run: the request is built before they are drawn)."""
+    if report is None:
+        return resolve.Choices()
+    stages = {
+        (pipeline, stage): st.session_state.get(stage_choice_key(pipeline, stage))
+        for pipeline, stage, _ in report.created.unknown_stages
+    }
+    owners = {
+        owner: st.session_state.get(owner_choice_key(owner))
+        for owner in report.created.unknown_owners
+    }
+    return resolve.Choices(
+        {k: v for k, v in stages.items() if v is not None},
+        {k: v for k, v in owners.items() if v is not None},
+    )
+
+
+def count(items: list, noun: str) -> str:
+    return f"{len(items):,} {noun}{'' if len(items) == 1 else 's'}"
+
+
+def choice_widgets(report: importer.Report) -> None:
+    """For each stage and owner the database does not know: create it (the default) or
+    map it to an existing one of the same kind."""
+    unknown_stages, unknown_owners = report.created.unknown_stages, report.created.unknown_owners
+    if report.replaces_demo or not (unknown_stages or unknown_owners):
+        return
+    with st.expander(
+        f"Not known here yet: {count(unknown_stages, 'stage')}, "
+        f"{count(unknown_owners, 'owner')}. Create them, or map them to existing ones",
+        expanded=len(unknown_stages) + len(unknown_owners) <= 20,
+    ):
+        stages = data.run("settings.stages")
+        for pipeline, stage, kind in unknown_stages:
+            same_kind = stages[
+                (stages["pipeline"] == pipeline)
+                & (stages["is_won"] == (kind == "won"))
+                & (stages["is_closed"] == (kind != "open"))
+            ]
+            names = dict(zip(same_kind["id"].astype(int), same_kind["name"], strict=True))
+            st.selectbox(
+                f"Stage {stage!r} ({kind})",
+                [None, *names],
+                format_func=lambda i, names=names: names.get(i, "Create it as a new stage"),
+                key=stage_choice_key(pipeline, stage),
+            )
+        people = {person.id: person.label for person in data.deal_owners()}
+        for owner in unknown_owners[:200]:
+            st.selectbox(
+                f"Owner {owner!r}",
+                [None, *people],
+                format_func=lambda i: people.get(i, "Create this person"),
+                key=owner_choice_key(owner),
+            )
+        if len(unknown_owners) > 200:
+            st.caption(f"{len(unknown_owners) - 200:,} more owners will be created.")
+
+
 def missing_deals_section() -> None:
     """Open deals an import no longer held: an admin closes or keeps each."""
     if done := st.session_state.pop("missing_done", None):
@@ -218,6 +286,14 @@ with import_tab:
                 email_column.text_input("Your e-mail", key="admin_email"),
                 password_column.text_input("Password", type="password", key="admin_password"),
             )
+        # A check holds only for exactly the files and choices it was run on.
+        asked = repr((source, paths, mapping, order, admin and (admin.name, admin.email)))
+        checked_for, checked_choices, report = st.session_state.get(
+            "import_report", (None, None, None)
+        )
+        if checked_for != asked:
+            report = None
+        choices = chosen(report)
         request = importer.Request(
             source=source,
             paths=paths,
@@ -226,9 +302,8 @@ with import_tab:
             date_order=None if order.startswith("decided") else order,
             replace_demo=admin is not None,
             admin=admin,
+            choices=choices,
         )
-        # A check holds only for exactly the files and choices it was run on.
-        asked = repr((source, paths, mapping, order, admin and (admin.name, admin.email)))
         check_column, import_column, _ = st.columns([1, 1, 5])
         if check_column.button("Check files", key="check_import"):
             with st.spinner("Checking every row…"):
@@ -237,11 +312,14 @@ with import_tab:
                 except validation.ValidationError as exc:
                     show_problems(exc)
                 else:
-                    st.session_state["import_report"] = (asked, checked)
-        checked_for, report = st.session_state.get("import_report", (None, None))
-        if checked_for == asked and report is not None:
+                    st.session_state["import_report"] = (asked, choices, checked)
+                    checked_choices, report = choices, checked
+        if report is not None:
             show_report(report)
-            if report.ok and import_column.button("Import", type="primary", key="run_import"):
+            choice_widgets(report)
+            if chosen(report) != checked_choices:
+                st.info("You changed how stages or owners map: check the files again.")
+            elif report.ok and import_column.button("Import", type="primary", key="run_import"):
                 bar = st.progress(0.0, text="Starting")
                 try:
                     done = data.import_files(

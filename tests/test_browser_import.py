@@ -46,7 +46,8 @@ def test_admin_uploads_checks_and_imports_a_salesforce_export(tiny_path, tmp_pat
         page.locator("[data-testid='stSelectbox']").filter(has_text="Exported from").click()
         page.get_by_role("option", name="Salesforce", exact=True).click()
         settle(page)
-        page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(
+        uploader = page.locator("[data-testid='stFileUploader']").filter(has_text="Export files")
+        uploader.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(
             [str(path) for path in files]
         )
         page.get_by_role("button", name="Check files").wait_for()
@@ -60,6 +61,17 @@ def test_admin_uploads_checks_and_imports_a_salesforce_export(tiny_path, tmp_pat
         # The files' owners (ada@, bob@example.com) are people here already: only the
         # stage the database lacks is new.
         assert page.get_by_text("Negotiation/Review (open, 90%)").count() == 1
+        # Map it to the database's own Negotiation stage instead, and check again.
+        page.get_by_role("combobox", name="Stage 'Negotiation/Review' (open)").click()
+        page.keyboard.press("ArrowDown")  # opens the list (a click alone may not)
+        page.get_by_role("option", name="Negotiation", exact=True).click()
+        page.get_by_text("You changed how stages or owners map: check the files again.").wait_for()
+        assert page.get_by_role("button", name="Import", exact=True).count() == 0
+        page.get_by_role("button", name="Check files").click()
+        settle(page)
+        page.get_by_text("Deals to add").wait_for()
+        assert page.get_by_text("Negotiation/Review (open, 90%)").count() == 0
+        shot(page, "import-mapped")
         page.get_by_role("button", name="Import", exact=True).click()
         page.get_by_text("Imported: 3 deals added, 0 changed, 0 unchanged").wait_for()
         shot(page, "import-done")
@@ -73,6 +85,14 @@ def test_admin_uploads_checks_and_imports_a_salesforce_export(tiny_path, tmp_pat
     try:
         assert con.execute("SELECT count(*) FROM deals").fetchone()[0] == before + 3
         assert con.execute("SELECT count(*) FROM imports").fetchone()[0] == 1
+        assert con.execute("SELECT count(*) FROM stages").fetchone()[0] == 8  # none added
+        assert (
+            con.execute(
+                "SELECT count(*) FROM deal_history AS h JOIN stages AS s ON s.id = h.stage_id "
+                "WHERE s.name = 'Negotiation' AND h.external_id = '006B'"
+            ).fetchone()[0]
+            == 1
+        )  # 006B's history passed through Negotiation/Review
     finally:
         con.close()
 

@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from pipeline import db, demo, metrics, missing_deals, permissions, users, validation
-from pipeline.imports import fields, importer
+from pipeline.imports import fields, importer, resolve
 
 DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
 MAVEN = DATASETS / "maven-crm"
@@ -260,6 +260,54 @@ def test_a_kept_deal_is_not_asked_about_again_until_an_export_holds_it(empty, tm
     assert empty.execute("SELECT status FROM deals WHERE id = $id", {"id": deal_id}).fetchone() == (
         "open",
     )
+
+
+def test_unknown_stages_and_owners_can_map_to_existing_ones(tiny, tmp_path):
+    """Tiny has a Negotiation stage and Ann Rep; the export says Negotiation/Review and
+    an owner, Zed, nobody here knows."""
+    opportunities = (
+        "Id,Name,OwnerId,StageName,Amount,CloseDate,IsClosed,IsWon,CreatedDate\n"
+        "006X,Xenon deal,Zed,Negotiation/Review,500,2026-12-01,false,false,2026-10-01\n"
+        "006Y,Yarrow deal,ann@example.com,Prospecting,700,2026-12-02,false,false,2026-10-02\n"
+    )
+    path = write(tmp_path, "Opportunity.csv", opportunities)
+    preview = run(tiny, "salesforce", [path], write=False)
+    assert preview.created.unknown_stages == [("default", "Negotiation/Review", "open")]
+    assert preview.created.unknown_owners == ["Zed"]
+    assert preview.created.stages == ["Negotiation/Review (open, 90%)"]
+    assert preview.created.people == ["Zed"]
+    choices = resolve.Choices(stages={("default", "Negotiation/Review"): 6}, owners={"Zed": 4})
+    stages_before = tiny.execute("SELECT count(*) FROM stages").fetchone()[0]
+    users_before = tiny.execute("SELECT count(*) FROM users").fetchone()[0]
+    report = run(tiny, "salesforce", [path], choices=choices)
+    assert report.ok and report.written
+    assert (report.created.stages, report.created.people) == ([], [])
+    assert report.created.unknown_stages == [("default", "Negotiation/Review", "open")]
+    assert tiny.execute("SELECT count(*) FROM stages").fetchone()[0] == stages_before
+    assert tiny.execute("SELECT count(*) FROM users").fetchone()[0] == users_before
+    assert tiny.execute(
+        "SELECT external_id, owner_id, stage_id FROM deals WHERE external_id LIKE '006%' "
+        "ORDER BY external_id"
+    ).fetchall() == [("006X", 4, 6), ("006Y", 4, 1)]
+
+
+def test_a_choice_that_does_not_fit_is_ignored(tiny, tmp_path):
+    """A won stage mapped to an open one, an owner mapped to an executive: both are
+    created as if no choice was made."""
+    opportunities = (
+        "Id,Name,OwnerId,StageName,Amount,CloseDate,IsClosed,IsWon,CreatedDate\n"
+        "006W,Walnut deal,Zed,Signed,900,2026-11-01,true,true,2026-10-01\n"
+    )
+    path = write(tmp_path, "Opportunity.csv", opportunities)
+    choices = resolve.Choices(stages={("default", "Signed"): 2}, owners={"Zed": 1})
+    report = run(tiny, "salesforce", [path], choices=choices)
+    assert report.ok and report.written
+    assert report.created.stages == ["Signed (won, 100%)"]
+    assert report.created.people == ["Zed"]
+    assert tiny.execute(
+        "SELECT s.name, u.name FROM deals AS d JOIN stages AS s ON s.id = d.stage_id "
+        "JOIN users AS u ON u.id = d.owner_id WHERE d.external_id = '006W'"
+    ).fetchone() == ("Signed", "Zed")
 
 
 def test_hubspot_export_with_fractional_probability(empty, tmp_path):

@@ -22,6 +22,7 @@ from pipeline import (
     missing_deals,
     quotas,
     settings,
+    users,
     workspace,
 )
 from pipeline.imports import fields, importer
@@ -156,6 +157,11 @@ def close_missing_deals(user, deal_ids: list[int]) -> int:
 
 def keep_missing_deals(user, deal_ids: list[int]) -> int:
     return missing_deals.keep(cursor(), user, deal_ids)
+
+
+def deal_owners() -> list:
+    """Active reps and managers: the people an import's unknown owner can map to."""
+    return [u for u in users.active_users(cursor()) if u.role in users.DEAL_OWNER_ROLES]
 
 
 def backup() -> bytes:

@@ -61,6 +61,7 @@ class Request:
     stamp: datetime | None = None  # when the export was taken; default the files' time
     replace_demo: bool = False
     admin: NewAdmin | None = None
+    choices: resolve.Choices = field(default_factory=resolve.Choices)
 
 
 @dataclass
@@ -395,9 +396,9 @@ def write_import(con, request: Request, report: Report, actor_id, step: Progress
     evidence = con.execute(sql_text("stage_evidence")).df()
     order = request.mapping.stage_order if request.mapping else []
     presets = resolve.SALESFORCE_STAGES if request.source == "salesforce" else {}
-    resolve.resolve_stages(con, evidence, order, created, presets)
+    resolve.resolve_stages(con, evidence, order, created, presets, request.choices.stages)
     ownerless = con.execute("SELECT count(*) FROM import_rows WHERE owner IS NULL").fetchone()[0]
-    unassigned = resolve.resolve_people(con, ownerless > 0, created)
+    unassigned = resolve.resolve_people(con, ownerless > 0, created, request.choices.owners)
     con.execute(SET_VARIABLE["import_unassigned"], {"value": unassigned})
     resolve.resolve_accounts(con, created)
     step(0.7, "Comparing with the deals already here")

@@ -49,6 +49,19 @@ class Created:
     people: list[str] = field(default_factory=list)
     accounts: int = 0
     notes: list[str] = field(default_factory=list)
+    # What the files name that the database did not know, whether or not a choice
+    # then mapped it to an existing stage or person: (pipeline, stage, kind); owner.
+    unknown_stages: list[tuple[str, str, str]] = field(default_factory=list)
+    unknown_owners: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Choices:
+    """Unknown stages and owners mapped to existing ones instead of being created:
+    {(pipeline, stage as the files spell it): stage id}, {owner value: user id}."""
+
+    stages: dict[tuple[str, str], int] = field(default_factory=dict)
+    owners: dict[str, int] = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------------------- stages
@@ -70,9 +83,12 @@ def resolve_stages(
     order: list[str],
     created: Created,
     presets: dict[str, tuple[int, str]],
+    chosen: dict[tuple[str, str], int] | None = None,
 ) -> None:
     """Write import_stage_ids (pipeline, stage_key -> stage) and import_closed_stage
-    (pipeline, won/lost -> the stage closed deals move to), creating missing stages."""
+    (pipeline, won/lost -> the stage closed deals move to), creating missing stages
+    unless ``chosen`` maps them to an existing stage of their pipeline."""
+    chosen = chosen or {}
     existing = con.execute(
         "SELECT id, pipeline, name, position, probability, forecast_category, "
         "import_stage_kind(is_won, is_closed) AS kind "
@@ -87,6 +103,12 @@ def resolve_stages(
             match = known[known["stage_key"] == item.stage_key]
             if len(match):
                 rows.append((pipeline, item.stage_key, int(match["id"].iloc[0])))
+                continue
+            kind = stage_kind(item, None)
+            created.unknown_stages.append((pipeline, item.stage, kind))
+            target = known[known["id"] == chosen.get((pipeline, item.stage))]
+            if len(target) and target["kind"].iloc[0] == kind:  # only a like-for-like choice
+                rows.append((pipeline, item.stage_key, int(target["id"].iloc[0])))
                 continue
             new.append(item)
         needs = {"won", "lost"} & {
@@ -215,10 +237,17 @@ class Person:
     user_id: int | None = None
 
 
-def resolve_people(con: duckdb.DuckDBPyConnection, unassigned_needed: bool, created: Created):
+def resolve_people(
+    con: duckdb.DuckDBPyConnection,
+    unassigned_needed: bool,
+    created: Created,
+    chosen: dict[str, int] | None = None,
+):
     """Write import_owner_ids (owner value in the deal file -> user id), creating the
-    people, their managers and teams the database lacks. Returns the Unassigned user's
-    id when deals without an owner need one."""
+    people, their managers and teams the database lacks (an owner ``chosen`` maps to an
+    existing person is not created). Returns the Unassigned user's id when deals
+    without an owner need one."""
+    chosen = chosen or {}
     listed = [
         Person(
             name=name.strip(),
@@ -258,6 +287,7 @@ def resolve_people(con: duckdb.DuckDBPyConnection, unassigned_needed: bool, crea
             by_name[key(name)] = Person(name=name)
     everyone = list({id(p): p for p in [*listed, *by_name.values()]}.values())
     match_existing(con, everyone)
+    everyone = map_chosen_owners(con, owner_people, everyone, managers, chosen, created)
     teams = ensure_teams(con, everyone, managers, created)
     create_users(con, [p for p in everyone if p.user_id is None], managers, teams, created)
     new_people = set(created.people)
@@ -291,6 +321,33 @@ def resolve_people(con: duckdb.DuckDBPyConnection, unassigned_needed: bool, crea
     placeholder = Person(name=UNASSIGNED, email="unassigned@import.invalid", active=False)
     match_existing(con, [placeholder])
     return placeholder.user_id or create_user(con, placeholder, set(), {}, created)
+
+
+def map_chosen_owners(con, owner_people, everyone, managers, chosen, created) -> list[Person]:
+    """Note each owner no one here matches, and point those ``chosen`` maps to an
+    existing rep or manager at them. Returns everyone still to match or create: a
+    person whom only such owners named is not created."""
+    owners = {
+        uid
+        for (uid,) in con.execute(
+            "SELECT id FROM users WHERE active AND role IN ('rep', 'manager')"
+        ).fetchall()
+    }
+    replaced = set()
+    for value, person in owner_people.items():
+        if person.user_id is not None:
+            continue
+        created.unknown_owners.append(value)
+        if chosen.get(value) in owners:
+            replaced.add(id(person))
+            owner_people[value] = Person(name=person.name, user_id=chosen[value])
+    still_named = {id(p) for p in owner_people.values()}
+    manager_keys = {key(name) for name in managers}
+    return [
+        p
+        for p in everyone
+        if id(p) not in replaced or id(p) in still_named or key(p.name) in manager_keys
+    ]
 
 
 def match_existing(con: duckdb.DuckDBPyConnection, people: list[Person]) -> None:
