@@ -17,10 +17,15 @@ def rebuild_current_deals(con: duckdb.DuckDBPyConnection) -> int:
     return fill_current_deals(con)
 
 
-def fill_current_deals(con: duckdb.DuckDBPyConnection) -> int:
+ALL_IDS = (0, 2**63 - 1)
+
+
+def fill_current_deals(con: duckdb.DuckDBPyConnection, ids: tuple[int, int] = ALL_IDS) -> int:
     """Add to the deals table the current version of every deal in history that it
-    lacks (an import removes the deals it changed, then calls this). Returns the
-    number of deals added."""
-    before = con.execute("SELECT count(*) FROM deals").fetchone()[0]
-    con.execute(sql_text("current_deals_from_history"))
-    return con.execute("SELECT count(*) FROM deals").fetchone()[0] - before
+    lacks (an import removes the deals it changed, then calls this), among deal ids
+    ``ids`` (first, last): history is stored in id order, so a narrow range reads only
+    the part of it that holds those deals. Returns the number of deals added."""
+    first, last = ids
+    return con.execute(
+        sql_text("current_deals_from_history"), {"first": first, "last": last}
+    ).fetchone()[0]

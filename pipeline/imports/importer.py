@@ -408,11 +408,17 @@ def write_import(con, request: Request, report: Report, actor_id, step: Progress
         raise Refused
     count_outcomes(con, report, ownerless)
     step(0.8, "Writing deals and their history")
-    con.execute(sql_text("new_versions"))
-    report.versions_added = con.execute("SELECT count(*) FROM import_versions").fetchone()[0]
+    report.versions_added = con.execute(sql_text("new_versions")).fetchone()[0]
     report.versions_added += report.changed
     con.execute(sql_text("apply_deals"))
-    history.fill_current_deals(con)
+    # The deals touched: new ids come after every existing one, so their history is a
+    # contiguous tail the refill reads alone (unless changed deals widen the range).
+    touched = con.execute(
+        "SELECT min(id), max(id) FROM (SELECT deal_id AS id FROM import_new_ids "
+        "UNION ALL SELECT existing_id FROM import_deals WHERE outcome = 'changed')"
+    ).fetchone()
+    if touched[0] is not None:
+        history.fill_current_deals(con, touched)
     import_id = log_import(con, request, report, actor_id, started)
     con.execute(_FOUND_AGAIN)
     con.execute(_RECORD_MISSING, {"import_id": import_id})

@@ -1,6 +1,6 @@
--- Fill the current-state deals table from deal history for every deal it lacks (after
--- bulk loads: the demo generator, and imports, which first remove the deals they
--- changed). Derived fields: the version count, when the deal
+-- Fill the current-state deals table from deal history for every deal it lacks with
+-- an id in [$first, $last] (after bulk loads: the demo generator, and imports, which
+-- first remove the deals they changed). Derived fields: the version count, when the deal
 -- entered its current stage, how often its close date moved later, the last activity.
 WITH ordered AS (
     SELECT
@@ -8,7 +8,8 @@ WITH ordered AS (
         lag(stage_id) OVER deal_versions AS previous_stage_id,
         lag(close_date) OVER deal_versions AS previous_close_date
     FROM deal_history AS history
-    WHERE history.deal_id NOT IN (SELECT id FROM deals)
+    WHERE history.deal_id BETWEEN $first AND $last
+      AND history.deal_id NOT IN (SELECT id FROM deals)
     WINDOW deal_versions AS (PARTITION BY deal_id ORDER BY version)
 ),
 
@@ -42,4 +43,5 @@ SELECT
 FROM deal_history AS current
 JOIN per_deal ON per_deal.deal_id = current.deal_id
 LEFT JOIN last_touch ON last_touch.deal_id = current.deal_id
-WHERE current.valid_to IS NULL AND current.deal_id NOT IN (SELECT id FROM deals)
+WHERE current.deal_id BETWEEN $first AND $last
+  AND current.valid_to IS NULL AND current.deal_id NOT IN (SELECT id FROM deals)

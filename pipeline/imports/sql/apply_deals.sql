@@ -1,8 +1,6 @@
--- Write the plan: the new deals' versions, and for each changed deal its current
--- version closed and a new one opened, dated by the export (never before the version
--- it follows). The deals table is then refreshed from history for every deal touched.
-INSERT INTO deal_history BY NAME SELECT * FROM import_versions;
-
+-- Write the plan for each changed deal: its current version closed and a new one
+-- opened, dated by the export (never before the version it follows). The deals table
+-- is then refreshed from history for every deal touched.
 CREATE OR REPLACE TEMP TABLE import_changed AS
 SELECT
     d.*,

@@ -1,4 +1,5 @@
--- Every version of the deals this import adds (outcome 'new'), with their new ids.
+-- Write every version of the deals this import adds (outcome 'new'), with their new
+-- ids; the last statement's result is the number of versions written.
 -- With a history file, a version per snapshot (its stage, amount, close date,
 -- probability and forecast category over the deal's other fields), then the deal's
 -- state in the deal file; without one, a deal that closed after it was created is open
@@ -10,7 +11,7 @@ SELECT row_number, nextval('deal_ids') AS deal_id
 FROM import_deals
 WHERE outcome = 'new';
 
-CREATE OR REPLACE TEMP TABLE import_versions AS
+INSERT INTO deal_history BY NAME
 WITH deal AS MATERIALIZED (
     SELECT d.*, ids.deal_id
     FROM import_deals AS d
