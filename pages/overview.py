@@ -143,7 +143,10 @@ with by_rep_tab:
         key="attainment_by_rep",
     )
     export.downloads(reps[["rep", "team", *shown]], "attainment-by-rep", "by_rep")
-st.caption("An empty quota means none is set; attainment is then not computed.")
+st.caption(
+    "A quota shown as None is not set (Data & settings › Quotas); attainment, pace and "
+    "gap are then not computed."
+)
 how_computed(
     "tables",
     ["won", "quota", "attainment", "pace", "gap"],
