@@ -108,6 +108,19 @@ def test_admin_uploads_quotas_and_sees_them_in_the_plan(tiny_path, tmp_path):
         sign_in(page, "ada@example.com")
         page.get_by_role("tab", name="Quotas").click()
         page.get_by_text("Upload quotas").first.wait_for()
+        settle(page)
+        # Type Dee's January quota into the plan table: double-click her Jan 2026 cell
+        # (eighth row; the third column, after Who and Level), type, Enter, save.
+        grid = page.locator("[data-testid='stDataFrame']").filter(has_text="Dee Rep")
+        box = grid.bounding_box()
+        page.mouse.dblclick(box["x"] + 260, box["y"] + 35 + 7 * 35 + 17)
+        editor = page.locator("input.gdg-input")  # the cell's editor, once open
+        editor.fill("1234.5")
+        editor.press("Enter")
+        settle(page)
+        page.get_by_role("button", name="Save quotas").click()
+        page.get_by_text("1 monthly quotas changed.").wait_for()
+        settle(page)
         uploader = page.locator("[data-testid='stFileUploader']").filter(has_text="Quota file")
         uploader.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(
             str(quota_file)
@@ -121,8 +134,9 @@ def test_admin_uploads_quotas_and_sees_them_in_the_plan(tiny_path, tmp_path):
     con = db.connect(tiny_path, read_only=True)
     try:
         assert con.execute(
-            "SELECT CAST(amount AS VARCHAR) FROM quotas WHERE user_id = 7"
-        ).fetchall() == [("4321.50",)]
+            "SELECT strftime(month, '%Y-%m'), CAST(amount AS VARCHAR) FROM quotas "
+            "WHERE user_id = 7 ORDER BY month"
+        ).fetchall() == [("2026-01", "1234.50"), ("2026-11", "4321.50")]
     finally:
         con.close()
 
