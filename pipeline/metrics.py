@@ -8,13 +8,13 @@ Every figure a page shows has its plain-words definition in DEFINITIONS.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from functools import cache
 from importlib import resources
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from pipeline import periods
@@ -137,6 +137,10 @@ def attainment_figures(won: Decimal, monthly: dict[date, Decimal], span: periods
     period, from its won revenue and monthly quotas (None / NaN where there is no quota)."""
     quota = periods.prorated_quota(monthly, span.start, span.end)
     pace = periods.prorated_quota(monthly, span.start, span.to_date_end)
+    return figures_against(won, quota, pace)
+
+
+def figures_against(won: Decimal, quota: Decimal | None, pace: Decimal | None) -> dict:
     return {
         "quota": quota,
         "attainment": ratio(won, quota),
@@ -155,21 +159,36 @@ def with_float_ratios(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def finish_attainment(frame: pd.DataFrame, quota_of, span: periods.Period) -> pd.DataFrame:
-    """Add the attainment_figures columns per row, using ``quota_of(row)`` -> monthly quotas."""
-    figures = pd.DataFrame(
-        [attainment_figures(row.won, quota_of(row), span) for row in frame.itertuples()],
-        index=frame.index,
-        columns=["quota", "attainment", "pace", "pace_attainment", "gap", "vs_pace"],
-    )
-    return with_float_ratios(frame.join(figures))
+def finish_attainment(frame: pd.DataFrame, quotas: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Add the attainment figures to each row of ``frame`` (won per ``key``) from
+    ``quotas`` (quota and pace per ``key``, already prorated in SQL). Thousands of rows
+    (one per rep): ratios are computed on float arrays, amounts stay exact."""
+    quota_of = dict(zip(quotas[key], quotas["quota"], strict=True))
+    pace_of = dict(zip(quotas[key], quotas["pace"], strict=True))
+    won = frame["won"].tolist()
+    quota = [quota_of.get(k) for k in frame[key]]
+    pace = [pace_of.get(k) for k in frame[key]]
+    result = frame.copy()
+    result["quota"] = pd.Series(quota, index=frame.index, dtype=object)
+    result["attainment"] = float_ratios(won, quota)
+    result["pace"] = pd.Series(pace, index=frame.index, dtype=object)
+    result["pace_attainment"] = float_ratios(won, pace)
+    result["gap"] = [None if q is None else q - w for q, w in zip(quota, won, strict=True)]
+    result["vs_pace"] = [None if p is None else w - p for p, w in zip(pace, won, strict=True)]
+    return result
 
 
-def grouped_quotas(frame: pd.DataFrame, key: str) -> dict[int, dict[date, Decimal]]:
-    grouped: dict[int, dict[date, Decimal]] = defaultdict(dict)
-    for owner, month, amount in zip(frame[key], frame["month"], frame["amount"], strict=True):
-        grouped[owner][month] = amount
-    return grouped
+def float_ratios(numerators: list, denominators: list) -> np.ndarray:
+    """numerator / denominator per row as floats; NaN where the denominator is None or 0."""
+    top = np.array([float(n) for n in numerators], dtype="float64")
+    bottom = np.array([np.nan if d is None else float(d) for d in denominators], dtype="float64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(bottom > 0, top / bottom, np.nan)
+
+
+def quota_range(span: periods.Period) -> dict:
+    """The parameters of the quota_by_*_period queries for one period."""
+    return {"start": span.start, "end": span.end, "to_date_end": span.to_date_end}
 
 
 def attainment_by_rep(
@@ -191,10 +210,8 @@ def attainment_by_rep(
         **as_of_params(con, as_of),
         **scope,
     )
-    quotas = grouped_quotas(
-        query(con, "quota_by_rep_month", start=span.start, end=span.end, **scope), "user_id"
-    )
-    return finish_attainment(won, lambda row: quotas.get(row.user_id, {}), span)
+    quotas = query(con, "quota_by_rep_period", **quota_range(span), **scope)
+    return finish_attainment(won, quotas, "user_id")
 
 
 def attainment_by_team(
@@ -214,11 +231,8 @@ def attainment_by_team(
         **as_of_params(con, as_of),
         team_id=team_id,
     )
-    quotas = grouped_quotas(
-        query(con, "quota_by_team_month", start=span.start, end=span.end, team_id=team_id),
-        "team_id",
-    )
-    return finish_attainment(won, lambda row: quotas.get(row.team_id, {}), span)
+    quotas = query(con, "quota_by_team_period", **quota_range(span), team_id=team_id)
+    return finish_attainment(won, quotas, "team_id")
 
 
 def won_by_month(

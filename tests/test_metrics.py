@@ -152,3 +152,20 @@ def test_empty_scope_and_dates_before_any_data(tiny):
     early = by_period(metrics.attainment_by_period(tiny, date(2020, 1, 1)))
     assert early["YTD"]["won"] == D("0")
     assert early["YTD"]["quota"] is None
+
+
+def test_week_to_date_by_team_and_rep_prorates_the_month_it_falls_in(tiny):
+    """The week of 16-22 November 2026 is 7/30 of November; through Wednesday the 18th,
+    3/30 of it has elapsed."""
+    reps = metrics.attainment_by_rep(tiny, AS_OF, "WTD").set_index("rep")
+    assert reps.at["Ann Rep", "quota"] == D("2333.33")  # 10,000 x 7/30
+    assert reps.at["Ann Rep", "pace"] == D("1000.00")  # 10,000 x 3/30
+    assert reps.at["Bob Rep", "quota"] == D("1866.67")  # 8,000 x 7/30, rounded half up
+    assert reps.at["Cal Rep", "quota"] == D("0.00")  # a zero November
+    assert math.isnan(reps.at["Cal Rep", "attainment"])
+    assert reps.at["Dee Rep", "quota"] is None
+    teams = metrics.attainment_by_team(tiny, AS_OF, "WTD").set_index("team")
+    assert teams.at["East", "quota"] == D("4200.00")  # (10,000 + 8,000) x 7/30
+    assert teams.at["East", "pace"] == D("1800.00")
+    assert teams.at["East", "won"] == D("3000.00")  # Ann's win this week
+    assert teams.at["East", "gap"] == D("1200.00")
