@@ -166,41 +166,51 @@ def count(items: list, noun: str) -> str:
     return f"{len(items):,} {noun}{'' if len(items) == 1 else 's'}"
 
 
+OWNER_CHOICES_SHOWN = 50  # beyond this many unknown owners, the rest are created
+
+
 def choice_widgets(report: importer.Report) -> None:
     """For each stage and owner the database does not know: create it (the default) or
-    map it to an existing one of the same kind."""
-    unknown_stages, unknown_owners = report.created.unknown_stages, report.created.unknown_owners
-    if report.replaces_demo or not (unknown_stages or unknown_owners):
+    map it to an existing one of the same kind. Shown only when there is something to
+    map to (not for a first import into an empty database)."""
+    if report.replaces_demo:
+        return
+    stages = data.run("settings.stages")
+    stage_options = {}
+    for pipeline, stage, kind in report.created.unknown_stages:
+        same_kind = stages[
+            (stages["pipeline"] == pipeline)
+            & (stages["is_won"] == (kind == "won"))
+            & (stages["is_closed"] == (kind != "open"))
+        ]
+        if len(same_kind):
+            names = dict(zip(same_kind["id"].astype(int), same_kind["name"], strict=True))
+            stage_options[(pipeline, stage, kind)] = names
+    people = {person.id: person.label for person in data.deal_owners()}
+    owners = report.created.unknown_owners if people else []
+    if not (stage_options or owners):
         return
     with st.expander(
-        f"Not known here yet: {count(unknown_stages, 'stage')}, "
-        f"{count(unknown_owners, 'owner')}. Create them, or map them to existing ones",
-        expanded=len(unknown_stages) + len(unknown_owners) <= 20,
+        f"Not known here yet: {count(list(stage_options), 'stage')}, "
+        f"{count(owners, 'owner')}. Create them, or map them to existing ones",
+        expanded=len(stage_options) + len(owners) <= 20,
     ):
-        stages = data.run("settings.stages")
-        for pipeline, stage, kind in unknown_stages:
-            same_kind = stages[
-                (stages["pipeline"] == pipeline)
-                & (stages["is_won"] == (kind == "won"))
-                & (stages["is_closed"] == (kind != "open"))
-            ]
-            names = dict(zip(same_kind["id"].astype(int), same_kind["name"], strict=True))
+        for (pipeline, stage, kind), names in stage_options.items():
             st.selectbox(
                 f"Stage {stage!r} ({kind})",
                 [None, *names],
                 format_func=lambda i, names=names: names.get(i, "Create it as a new stage"),
                 key=stage_choice_key(pipeline, stage),
             )
-        people = {person.id: person.label for person in data.deal_owners()}
-        for owner in unknown_owners[:200]:
+        for owner in owners[:OWNER_CHOICES_SHOWN]:
             st.selectbox(
                 f"Owner {owner!r}",
                 [None, *people],
                 format_func=lambda i: people.get(i, "Create this person"),
                 key=owner_choice_key(owner),
             )
-        if len(unknown_owners) > 200:
-            st.caption(f"{len(unknown_owners) - 200:,} more owners will be created.")
+        if len(owners) > OWNER_CHOICES_SHOWN:
+            st.caption(f"{len(owners) - OWNER_CHOICES_SHOWN:,} more owners will be created.")
 
 
 def missing_deals_section() -> None:
