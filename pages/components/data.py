@@ -3,7 +3,9 @@
 One read-write connection per server process, opened lazily; every query runs on its
 own cursor so concurrent sessions never share a transaction. Results are cached per
 (database, data version, metric, parameters): every write bumps the data version, so
-an edit shows up on every page and in every session at once.
+an edit shows up on every page and in every session at once. The cache holds the result
+objects themselves (no copy per run: results of thousands of exact Decimals are slow
+to pickle), shared by every session, so callers must never change a result in place.
 """
 
 from __future__ import annotations
@@ -86,12 +88,12 @@ def run(metric: str, **params):
     return _cached(database_path(), data_version(), metric, tuple(sorted(params.items())))
 
 
-@st.cache_data(max_entries=512, show_spinner=False)
+@st.cache_resource(max_entries=512, show_spinner=False)
 def _cached(path: str, version: int, metric: str, params: tuple):
     return call(metric, params)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_resource(max_entries=64, show_spinner=False)
 def _cached_daily(path: str, day: date, metric: str, params: tuple):
     return call(metric, params)
 
