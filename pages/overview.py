@@ -150,7 +150,7 @@ st.caption(
 how_computed(
     "tables",
     ["won", "quota", "attainment", "pace", "gap"],
-    ["won_by_team", "quota_by_team_period", "won_by_rep", "quota_by_rep_period"],
+    ["attainment_by_team", "attainment_by_rep"],
 )
 
 # Won revenue by month against quota, for the fiscal year.

@@ -14,7 +14,6 @@ from functools import cache
 from importlib import resources
 
 import duckdb
-import numpy as np
 import pandas as pd
 
 from pipeline import periods
@@ -159,35 +158,8 @@ def with_float_ratios(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def finish_attainment(frame: pd.DataFrame, quotas: pd.DataFrame, key: str) -> pd.DataFrame:
-    """Add the attainment figures to each row of ``frame`` (won per ``key``) from
-    ``quotas`` (quota and pace per ``key``, already prorated in SQL). Thousands of rows
-    (one per rep): ratios are computed on float arrays, amounts stay exact."""
-    quota_of = dict(zip(quotas[key], quotas["quota"], strict=True))
-    pace_of = dict(zip(quotas[key], quotas["pace"], strict=True))
-    won = frame["won"].tolist()
-    quota = [quota_of.get(k) for k in frame[key]]
-    pace = [pace_of.get(k) for k in frame[key]]
-    result = frame.copy()
-    result["quota"] = pd.Series(quota, index=frame.index, dtype=object)
-    result["attainment"] = float_ratios(won, quota)
-    result["pace"] = pd.Series(pace, index=frame.index, dtype=object)
-    result["pace_attainment"] = float_ratios(won, pace)
-    result["gap"] = [None if q is None else q - w for q, w in zip(quota, won, strict=True)]
-    result["vs_pace"] = [None if p is None else w - p for p, w in zip(pace, won, strict=True)]
-    return result
-
-
-def float_ratios(numerators: list, denominators: list) -> np.ndarray:
-    """numerator / denominator per row as floats; NaN where the denominator is None or 0."""
-    top = np.array([float(n) for n in numerators], dtype="float64")
-    bottom = np.array([np.nan if d is None else float(d) for d in denominators], dtype="float64")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(bottom > 0, top / bottom, np.nan)
-
-
-def quota_range(span: periods.Period) -> dict:
-    """The parameters of the quota_by_*_period queries for one period."""
+def period_range(span: periods.Period) -> dict:
+    """The period parameters of the attainment_by_* queries."""
     return {"start": span.start, "end": span.end, "to_date_end": span.to_date_end}
 
 
@@ -199,19 +171,16 @@ def attainment_by_rep(
     owner_id: int | None = None,
     fiscal_start: int | None = None,
 ) -> pd.DataFrame:
-    """Per rep in scope: won, quota, pace, attainment and gap for one period to date."""
+    """Per rep in scope: won, quota, pace, attainment and gap for one period to date,
+    all computed in SQL (one row per rep: thousands at scale)."""
     span = periods.period(period_kind, as_of, fiscal_start or fiscal_start_month(con))
-    scope = scope_params(team_id, owner_id)
-    won = query(
+    return query(
         con,
-        "won_by_rep",
-        start=span.start,
-        end=span.to_date_end,
+        "attainment_by_rep",
+        **period_range(span),
         **as_of_params(con, as_of),
-        **scope,
+        **scope_params(team_id, owner_id),
     )
-    quotas = query(con, "quota_by_rep_period", **quota_range(span), **scope)
-    return finish_attainment(won, quotas, "user_id")
 
 
 def attainment_by_team(
@@ -223,16 +192,13 @@ def attainment_by_team(
 ) -> pd.DataFrame:
     """Per team in scope: won, quota, pace, attainment and gap for one period to date."""
     span = periods.period(period_kind, as_of, fiscal_start or fiscal_start_month(con))
-    won = query(
+    return query(
         con,
-        "won_by_team",
-        start=span.start,
-        end=span.to_date_end,
+        "attainment_by_team",
+        **period_range(span),
         **as_of_params(con, as_of),
         team_id=team_id,
     )
-    quotas = query(con, "quota_by_team_period", **quota_range(span), team_id=team_id)
-    return finish_attainment(won, quotas, "team_id")
 
 
 def won_by_month(

@@ -12,3 +12,8 @@ CREATE MACRO quota_share(amount, month, range_start, range_end) AS
 
 CREATE MACRO prorated(share_total) AS
     CAST(CAST((2 * share_total + 377580) // 755160 AS DECIMAL(38, 0)) * 0.01 AS DECIMAL(18, 2));
+
+-- A ratio such as attainment (won / quota) as a float; NULL without a positive
+-- denominator (no quota, or a zero one).
+CREATE MACRO ratio_of(numerator, denominator) AS
+    CASE WHEN denominator > 0 THEN CAST(numerator AS DOUBLE) / CAST(denominator AS DOUBLE) END;

@@ -1,0 +1,54 @@
+-- Per rep in scope (every rep, with zero when they won nothing): won revenue with a
+-- close time in [$start, $to_date_end) as the deals stood at the end of the as-of day;
+-- quota for the period [$start, $end) and pace to date [$start, $to_date_end), prorated
+-- from the rep's monthly quotas (see the quota_share macro); attainment against each.
+-- No quota rows in the period: quota, pace and the figures from them are NULL.
+WITH reps AS (
+    SELECT rep.id AS user_id, rep.name AS rep, team.name AS team
+    FROM users AS rep
+    LEFT JOIN teams AS team ON team.id = rep.team_id
+    WHERE rep.role = 'rep'
+      AND ($team_id IS NULL OR rep.team_id = $team_id)
+      AND ($owner_id IS NULL OR rep.id = $owner_id)
+),
+
+won AS (
+    SELECT deal.owner_id, sum(deal.amount) AS won, count(*) AS won_deals
+    FROM deals_as_of($as_of_end, $current) AS deal
+    WHERE deal.status = 'won'
+      AND deal.closed_at >= $start AND deal.closed_at < $to_date_end
+    GROUP BY deal.owner_id
+),
+
+planned AS (
+    SELECT
+        quota.user_id,
+        prorated(sum(quota_share(quota.amount, quota.month, $start, $end))) AS quota,
+        CASE WHEN bool_or(quota.month < $to_date_end) THEN
+            prorated(sum(quota_share(quota.amount, quota.month, $start, $to_date_end)))
+        END AS pace
+    FROM quotas AS quota
+    WHERE quota.month >= date_trunc('month', $start) AND quota.month < $end
+      AND quota.user_id IN (SELECT user_id FROM reps)
+    GROUP BY quota.user_id
+),
+
+figures AS (
+    SELECT
+        reps.user_id,
+        reps.rep,
+        reps.team,
+        coalesce(won.won, 0) AS won,
+        coalesce(won.won_deals, 0) AS won_deals,
+        planned.quota,
+        planned.pace
+    FROM reps
+    LEFT JOIN won ON won.owner_id = reps.user_id
+    LEFT JOIN planned ON planned.user_id = reps.user_id
+)
+
+-- Attainment and pace attainment as floats (NULL without a positive quota or pace).
+SELECT *, ratio_of(won, quota) AS attainment, ratio_of(won, pace) AS pace_attainment,
+    quota - won AS gap, won - pace AS vs_pace
+FROM figures
+ORDER BY team, rep
