@@ -310,6 +310,61 @@ def test_a_choice_that_does_not_fit_is_ignored(tiny, tmp_path):
     ).fetchone() == ("Signed", "Zed")
 
 
+def test_an_export_split_into_parts_imports_as_one(empty, tmp_path):
+    header, first, second, third = SALESFORCE_OPPORTUNITIES.splitlines()
+    part_one = write(tmp_path, "Opportunity-1.csv", f"{header}\n{first}\n{second}\n")
+    part_two = write(tmp_path, "Opportunity-2.csv", f"{header}\n{third}\n")
+    history, people, accounts = salesforce_files(tmp_path)[1:]
+    report = run(empty, "salesforce", [part_one, part_two, history, people, accounts])
+    assert report.ok and report.written
+    assert [f.name for f in report.files if f.role == "deals"] == [
+        "Opportunity-1.csv",
+        "Opportunity-2.csv",
+    ]
+    assert (report.added, report.rows_read) == (3, 3 + 3 + 2 + 2)
+    assert totals(empty) == {
+        "open": (1, Decimal("1000.50")),
+        "won": (1, Decimal("2000.00")),
+        "lost": (1, Decimal("300.00")),
+    }
+
+
+def test_problems_in_a_later_part_name_that_file_and_its_own_line(empty, tmp_path):
+    header, first, second, third = SALESFORCE_OPPORTUNITIES.splitlines()
+    part_one = write(tmp_path, "Opportunity-1.csv", f"{header}\n{first}\n{second}\n")
+    repeated = first.replace("Acme renewal", "Acme again")
+    broken = third.replace(",300,", ",lots,")
+    part_two = write(tmp_path, "Opportunity-2.csv", f"{header}\n{broken}\n{repeated}\n")
+    report = run(empty, "salesforce", [part_one, part_two])
+    assert problems(report) == [
+        ("Opportunity-2.csv", 2, "Amount", "lots", "not an amount"),
+        (
+            "Opportunity-2.csv",
+            3,
+            "Id",
+            "006A",
+            "the same deal ID as row 2 of Opportunity-1.csv",
+        ),
+    ]
+    assert row_counts(empty)["deals"] == 0
+    narrower = write(
+        tmp_path,
+        "Opportunity-3.csv",
+        "Id,Name,StageName,CloseDate\n006D,D,Prospecting,2026-12-01\n",
+    )
+    refused = run(empty, "salesforce", [part_one, narrower])
+    assert problems(refused) == [
+        (
+            "Opportunity-3.csv",
+            None,
+            None,
+            None,
+            "holds other deal fields than Opportunity-1.csv: the parts of a split export "
+            "must have the same columns",
+        )
+    ]
+
+
 def test_hubspot_export_with_fractional_probability(empty, tmp_path):
     text = (
         "Record ID,Deal Name,Deal Stage,Amount,Close Date,Create Date,Deal owner,"

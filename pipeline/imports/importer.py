@@ -190,7 +190,7 @@ def stage_files(con: duckdb.DuckDBPyConnection, request: Request, report: Report
     """Read each file into the staging table of its role. Returns the deal fields
     mapped (a re-import leaves the others as they are)."""
     names = request.names or [path.name for path in request.paths]
-    roles: dict[str, str] = {}
+    roles: dict[str, list[str]] = {}  # several files of one role: parts of one export
     mapped: set[str] = set()
     for path, name in zip(request.paths, names, strict=True):
         try:
@@ -220,20 +220,21 @@ def stage_files(con: duckdb.DuckDBPyConnection, request: Request, report: Report
                 f"products from {fields.SOURCES[request.source]} (its columns: {shown})",
             )
             continue
-        if role in roles:
-            report.problem(
-                name,
-                f"{roles[role]} is already the {fields.ROLE_LABELS[role]} file; import "
-                "one such file at a time",
-            )
-            continue
-        roles[role] = name
         columns = (request.mapping.of(role) if request.mapping else {}) or fields.suggest(
             request.source, role, table.headers
         )
         if not check_columns(report, name, role, table, columns, request.source):
             continue
-        stage_table(con, role, table, columns)
+        if role == "deals" and "deals" in roles and set(columns) != mapped:
+            report.problem(
+                name,
+                f"holds other deal fields than {roles['deals'][0]}: the parts of a split "
+                "export must have the same columns",
+            )
+            continue
+        part = len(roles.setdefault(role, []))
+        roles[role].append(name)
+        stage_table(con, role, table, columns, part)
         if role == "deals":
             mapped = set(columns)
         used = set(columns.values())
@@ -282,13 +283,25 @@ STAGED_TABLES = {
 }
 
 
-def stage_table(con, role: str, table: files.TableFile, columns: dict[str, str]) -> None:
+# A staged row's number: its line in its file (the header is line 1) plus the part
+# (0, 1, ... for several files of one role) times PART_ROWS, so the rows of every part
+# stay apart and in order.
+PART_ROWS = 10**12
+
+
+def file_row(row_number: int) -> tuple[int, int]:
+    """(part, line in that file) of a staged row number."""
+    return divmod(row_number, PART_ROWS)
+
+
+def stage_table(
+    con, role: str, table: files.TableFile, columns: dict[str, str], part: int = 0
+) -> None:
     """Copy the mapped columns of import_file into the role's staging table. Columns
     are picked by position (c0, c1, ...), so no file header is ever part of SQL."""
     position = {header: index for index, header in enumerate(table.headers)}
-    expressions = [
-        (duckdb.ColumnExpression("rowid") + duckdb.ConstantExpression(2)).alias("row_number")
-    ]
+    first_line = duckdb.ConstantExpression(part * PART_ROWS + 2)
+    expressions = [(duckdb.ColumnExpression("rowid") + first_line).alias("row_number")]
     for spec in fields.ROLES[role]:
         column = columns.get(spec.name)
         if column is None:
@@ -341,6 +354,7 @@ def set_variables(con, request: Request, report: Report, mapped: set[str]) -> No
         "import_mapped": sorted(mapped),
         "import_unassigned": None,
         "import_actor": None,
+        "import_deal_files": [f.name for f in report.files if f.role == "deals"],
     }
     for name, value in values.items():
         con.execute(SET_VARIABLE[name], {"value": value})
@@ -357,6 +371,7 @@ SET_VARIABLE = {
     "import_mapped": "SET VARIABLE import_mapped = $value",
     "import_unassigned": "SET VARIABLE import_unassigned = $value",
     "import_actor": "SET VARIABLE import_actor = $value",
+    "import_deal_files": "SET VARIABLE import_deal_files = $value",
 }
 
 
@@ -372,15 +387,20 @@ def collect_problems(con, report: Report) -> None:
     count = con.execute("SELECT count(*) FROM import_problems").fetchone()[0]
     if not count:
         return
-    names = {f.role: f for f in report.files}
+    parts: dict[str, list[FileReport]] = {}
+    for file in report.files:
+        parts.setdefault(file.role, []).append(file)
     rows = con.execute(
         "SELECT role, row_number, field, value, problem FROM import_problems "
         "ORDER BY role, row_number, field LIMIT $limit",
         {"limit": PROBLEM_LIMIT},
     ).fetchall()
     for role, row, field_name, value, problem in rows:
-        source = names[role]
-        report.problem(source.name, problem, row, source.columns.get(field_name, field_name), value)
+        part, line = file_row(row)
+        source = parts[role][part]
+        report.problem(
+            source.name, problem, line, source.columns.get(field_name, field_name), value
+        )
     report.problem_count += count - len(rows)
 
 
@@ -439,14 +459,15 @@ def stageless(con, report: Report) -> None:
         "ORDER BY row_number LIMIT $limit",
         {"limit": PROBLEM_LIMIT},
     ).fetchall()
-    deals_file = next(f for f in report.files if f.role == "deals")
+    deal_files = [f for f in report.files if f.role == "deals"]
     for row, stage, status in rows:
+        part, line = file_row(row)
         report.problem(
-            deals_file.name,
+            deal_files[part].name,
             f"the deal is {status}, but {stage!r} is a stage for "
             f"{'closed' if status == 'open' else 'other'} deals",
-            row,
-            deals_file.columns.get("stage"),
+            line,
+            deal_files[part].columns.get("stage"),
             stage,
         )
 

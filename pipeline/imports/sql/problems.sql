@@ -83,7 +83,11 @@ deal_checks AS (
 
 duplicates AS (
     SELECT 'deals' AS role, row_number, 'external_id' AS field, external_id AS value,
-        'the same deal ID as row ' || first_row AS problem
+        -- Row numbers carry the part of a split export (importer.PART_ROWS).
+        'the same deal ID as row ' || first_row % 1000000000000 || CASE
+            WHEN first_row // 1000000000000 = row_number // 1000000000000 THEN ''
+            ELSE ' of ' || getvariable('import_deal_files')[first_row // 1000000000000 + 1]
+        END AS problem
     FROM deal_ids
     WHERE row_number <> first_row
 ),
