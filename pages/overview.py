@@ -123,21 +123,23 @@ columns = {
     "won_deals": st.column_config.NumberColumn("Deals won"),
 }
 shown = ["won", "won_deals", "quota", "attainment", "pace", "vs_pace", "gap"]
-as_floats = {column: float for column in ("won", "quota", "pace", "vs_pace", "gap")}
+amounts = ("won", "quota", "pace", "vs_pace", "gap")
 by_team_tab, by_rep_tab = st.tabs(["By team", "By rep"])
 with by_team_tab:
-    teams = data.run("attainment_by_team", as_of=f.as_of, period_kind=f.period, team_id=f.team_id)
+    team_params = {"as_of": f.as_of, "period_kind": f.period, "team_id": f.team_id}
+    teams = data.run("attainment_by_team", **team_params)
     st.dataframe(
-        teams[["team", "reps", *shown]].astype(as_floats),
+        data.run_as_floats("attainment_by_team", amounts, **team_params)[["team", "reps", *shown]],
         column_config={"team": "Team", "reps": "Reps", **columns},
         hide_index=True,
         key="attainment_by_team",
     )
     export.downloads(teams[["team", "reps", *shown]], "attainment-by-team", "by_team")
 with by_rep_tab:
-    reps = data.run("attainment_by_rep", as_of=f.as_of, period_kind=f.period, **scope)
+    rep_params = {"as_of": f.as_of, "period_kind": f.period, **scope}
+    reps = data.run("attainment_by_rep", **rep_params)
     st.dataframe(
-        reps[["rep", "team", *shown]].astype(as_floats),
+        data.run_as_floats("attainment_by_rep", amounts, **rep_params)[["rep", "team", *shown]],
         column_config={"rep": "Rep", "team": "Team", **columns},
         hide_index=True,
         key="attainment_by_rep",

@@ -93,6 +93,19 @@ def _cached(path: str, version: int, metric: str, params: tuple):
     return call(metric, params)
 
 
+def run_as_floats(metric: str, columns: tuple[str, ...], **params):
+    """run()'s result with the exact Decimal ``columns`` as floats, for a table to show
+    (downloads use run()'s exact values). Converted once per data version, not on every
+    run of the page."""
+    key = tuple(sorted(params.items()))
+    return _cached_as_floats(database_path(), data_version(), metric, key, columns)
+
+
+@st.cache_resource(max_entries=128, show_spinner=False)
+def _cached_as_floats(path: str, version: int, metric: str, params: tuple, columns: tuple):
+    return _cached(path, version, metric, params).astype(dict.fromkeys(columns, float))
+
+
 @st.cache_resource(max_entries=64, show_spinner=False)
 def _cached_daily(path: str, day: date, metric: str, params: tuple):
     return call(metric, params)
