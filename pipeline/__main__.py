@@ -1,4 +1,4 @@
-"""Command line: python -m pipeline {demo,info,users,import,bench} ...
+"""Command line: python -m pipeline {demo,info,users,import,quotas,bench} ...
 
 Every user-caused failure prints one line to stderr and exits non-zero.
 """
@@ -45,6 +45,17 @@ def build_parser() -> argparse.ArgumentParser:
     info_cmd.add_argument("--db")
     add_user_commands(commands)
     add_import_command(commands)
+    quota_cmd = commands.add_parser("quotas", help="upload or download monthly quotas")
+    quota_cmd.add_argument("--db")
+    quota_actions = quota_cmd.add_subparsers(dest="action", required=True)
+    upload = quota_actions.add_parser(
+        "upload",
+        help="store the quotas of a CSV or Excel file (columns month, amount, team, rep); "
+        "every row is checked first",
+    )
+    upload.add_argument("file", type=Path)
+    download = quota_actions.add_parser("download", help="every quota as CSV, same format")
+    download.add_argument("file", type=Path, nargs="?", help="default: standard output")
     bench_cmd = commands.add_parser(
         "bench", help="measure pages, the pandas peer, saves and server load; write a report"
     )
@@ -135,6 +146,23 @@ def run_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_quotas(args: argparse.Namespace) -> None:
+    from pipeline import exporting, quotas
+
+    con = db.connect(args.db or db.database_path())
+    try:
+        if args.action == "upload":
+            changed = quotas.upload(con, None, args.file)
+            print(f"{changed} monthly quotas changed.")
+        elif args.file:
+            args.file.write_bytes(exporting.to_csv(quotas.download(con)))
+            print(f"Wrote {args.file}.")
+        else:
+            sys.stdout.write(quotas.download(con).to_csv(index=False))
+    finally:
+        con.close()
+
+
 def read_password(from_stdin: bool) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\n")
@@ -202,6 +230,8 @@ def main(argv: list[str] | None = None) -> int:
             run_users(args)
         elif args.command == "import":
             return run_import(args)
+        elif args.command == "quotas":
+            run_quotas(args)
         elif args.command == "bench":
             from pipeline.bench import run  # Streamlit and AppTest: only for this command
 

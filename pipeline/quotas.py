@@ -108,7 +108,9 @@ def save_plan(
     return store(con, actor, cells, f"FY from {year_start:%Y-%m}")
 
 
-def store(con: duckdb.DuckDBPyConnection, actor: users.User, cells: list[Cell], what: str) -> int:
+def store(
+    con: duckdb.DuckDBPyConnection, actor: users.User | None, cells: list[Cell], what: str
+) -> int:
     """Replace the quota of each cell's plan and month (a blank amount removes it) in
     one transaction, leaving other months and plans alone. Returns the cells changed."""
 
@@ -130,7 +132,7 @@ def store(con: duckdb.DuckDBPyConnection, actor: users.User, cells: list[Cell], 
         db.record_change(
             con,
             "quotas",
-            user_id=actor.id,
+            user_id=actor.id if actor else None,
             summary=f"{len(changed)} monthly quotas changed ({what})",
         )
         return len(changed)
@@ -176,13 +178,18 @@ def download(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def upload(
-    con: duckdb.DuckDBPyConnection, actor: users.User, path: Path, name: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    actor: users.User | None,
+    path: Path,
+    name: str | None = None,
 ) -> int:
     """Store the quotas of a CSV or Excel file: one row per month and plan, with columns
     month (YYYY-MM), amount, and team (a team's name) or rep (an e-mail or a unique
     name), both blank for the company. Every row is checked before anything is written;
-    returns how many monthly quotas changed."""
-    permissions.require(permissions.manages_data(actor), "Only an admin can set quotas.")
+    returns how many monthly quotas changed. ``actor`` None is the command line, which
+    whoever can open the database file may use (as for imports)."""
+    if actor is not None:
+        permissions.require(permissions.manages_data(actor), "Only an admin can set quotas.")
     name = name or path.name
     try:
         table = files.read(con, path, name)

@@ -85,3 +85,28 @@ def test_a_bad_user_is_refused_in_one_line(tiny_path):
         "error: Email: 'not-an-email' is not an e-mail address; "
         "Password: use at least 8 characters\n"
     )
+
+
+def test_quotas_upload_and_download(tiny_path, tmp_path):
+    good = tmp_path / "quotas.csv"
+    good.write_text(
+        "month,amount,team,rep\n2027-01,9000.50,,dee@example.com\n2027-01,20000,West,\n"
+    )
+    result = run("quotas", "--db", str(tiny_path), "upload", str(good))
+    assert (result.returncode, result.stdout) == (0, "2 monthly quotas changed.\n"), result.stderr
+    bad = tmp_path / "bad.csv"
+    bad.write_text("month,amount,rep\n2027-02,-5,dee@example.com\n")
+    refused = run("quotas", "--db", str(tiny_path), "upload", str(bad))
+    assert refused.returncode == 1
+    assert refused.stderr == "error: bad.csv line 2, amount: cannot be negative\n"
+    listed = run("quotas", "--db", str(tiny_path), "download")
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.splitlines()[0] == "month,amount,team,rep"
+    assert listed.stdout.splitlines()[-2:] == [
+        "2027-01,20000.00,West,",
+        "2027-01,9000.50,,dee@example.com",
+    ]
+    con = duckdb.connect(str(tiny_path), read_only=True)
+    assert con.execute(
+        "SELECT count(*) FROM change_log WHERE kind = 'quotas' AND user_id IS NULL"
+    ).fetchone() == (1,)
