@@ -29,6 +29,19 @@ def show_problems(exc: validation.ValidationError) -> None:
         st.error(str(problem))
 
 
+def remember_outcome(key: str, text: str) -> None:
+    """Keep what a save did on screen until the data changes again. A table editor
+    whose data just changed reruns the page once more, which would wipe a message
+    shown only in the run of the button press."""
+    st.session_state[key] = (data.data_version(), text)
+
+
+def show_outcome(key: str) -> None:
+    version, text = st.session_state.get(key, (None, None))
+    if text and version == data.data_version():
+        st.success(text)
+
+
 # ----------------------------------------------------------------------------- import
 
 
@@ -403,10 +416,16 @@ with settings_tab:
         except validation.ValidationError as exc:
             show_problems(exc)
         else:
-            st.success(f"{count} stages changed.")
+            remember_outcome("stages_outcome", f"{count} stages changed.")
+    show_outcome("stages_outcome")
 
 
 # ---------------------------------------------------------------------------- quotas
+
+
+def quota_outcome(count: int) -> str:
+    return f"{count} monthly quotas changed." if count else "Nothing changed."
+
 
 with quotas_tab:
     this_year = periods.fiscal_year_start(
@@ -452,7 +471,8 @@ with quotas_tab:
         except validation.ValidationError as exc:
             show_problems(exc)
         else:
-            st.success(f"{count} monthly quotas changed." if count else "Nothing changed.")
+            remember_outcome("quota_outcome", quota_outcome(count))
+    show_outcome("quota_outcome")
     st.subheader("Upload quotas")
     st.caption(
         "A CSV or Excel file with one row per month: month (YYYY-MM), amount, and team "
@@ -470,7 +490,8 @@ with quotas_tab:
         except validation.ValidationError as exc:
             show_problems(exc)
         else:
-            st.success(f"{count} monthly quotas changed." if count else "Nothing changed.")
+            remember_outcome("quota_upload_outcome", f"{names[0]}: {quota_outcome(count)}")
+    show_outcome("quota_upload_outcome")
     export.downloads(data.run("quotas.download"), "quotas", "quotas")
 
 

@@ -97,48 +97,69 @@ def test_admin_uploads_checks_and_imports_a_salesforce_export(tiny_path, tmp_pat
         con.close()
 
 
-def test_admin_uploads_quotas_and_sees_them_in_the_plan(tiny_path, tmp_path):
+def open_quotas_tab(page, base: str) -> None:
+    page.goto(f"{base}/data_settings")
+    sign_in(page, "ada@example.com")
+    page.get_by_role("tab", name="Quotas").click()
+    page.get_by_text("Upload quotas").first.wait_for()
+    settle(page)
+
+
+def dee_quotas(path) -> list[tuple]:
+    con = db.connect(path, read_only=True)
+    try:
+        return con.execute(
+            "SELECT strftime(month, '%Y-%m'), CAST(amount AS VARCHAR) FROM quotas "
+            "WHERE user_id = 7 ORDER BY month"
+        ).fetchall()
+    finally:
+        con.close()
+
+
+def test_admin_types_a_quota_into_the_plan_and_saves_it(tiny_path):
     con = db.connect(tiny_path)
     users.add(con, name="Ada Admin", email="ada@example.com", role="admin", password=PASSWORD)
     con.close()
-    quota_file = tmp_path / "quotas.csv"
-    quota_file.write_text("month,amount,rep\n2026-11,4321.50,dee@example.com\n", encoding="utf-8")
     with streamlit_server(tiny_path) as base, browser_page() as page:
-        page.goto(f"{base}/data_settings")
-        sign_in(page, "ada@example.com")
-        page.get_by_role("tab", name="Quotas").click()
-        page.get_by_text("Upload quotas").first.wait_for()
-        settle(page)
-        # Type Dee's January quota into the plan table: double-click her Jan 2026 cell
-        # (eighth row; the third column, after Who and Level), type, Enter, save.
+        open_quotas_tab(page, base)
+        # Dee's January quota: double-click her Jan 2026 cell (eighth row; the third
+        # column, after Who and Level), type, Enter, save.
         grid = page.locator("[data-testid='stDataFrame']").filter(has_text="Dee Rep")
         box = grid.bounding_box()
         page.mouse.dblclick(box["x"] + 260, box["y"] + 35 + 7 * 35 + 17)
         editor = page.locator("input.gdg-input")  # the cell's editor, once open
         editor.fill("1234.5")
         editor.press("Enter")
+        # The grid's accessible copy holds the edit before it reaches the server.
+        grid.get_by_text("1234.5", exact=True).wait_for(state="attached")
         settle(page)
         page.get_by_role("button", name="Save quotas").click()
         page.get_by_text("1 monthly quotas changed.").wait_for()
         settle(page)
+        shot(page, "quotas")
+        assert page.get_by_text("1 monthly quotas changed.").count() == 1  # stays shown
+        assert page.locator("[data-testid='stException']").count() == 0
+    assert dee_quotas(tiny_path) == [("2026-01", "1234.50")]
+
+
+def test_admin_uploads_a_quota_file(tiny_path, tmp_path):
+    con = db.connect(tiny_path)
+    users.add(con, name="Ada Admin", email="ada@example.com", role="admin", password=PASSWORD)
+    con.close()
+    quota_file = tmp_path / "quotas.csv"
+    quota_file.write_text("month,amount,rep\n2026-11,4321.50,dee@example.com\n", encoding="utf-8")
+    with streamlit_server(tiny_path) as base, browser_page() as page:
+        open_quotas_tab(page, base)
         uploader = page.locator("[data-testid='stFileUploader']").filter(has_text="Quota file")
         uploader.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(
             str(quota_file)
         )
+        uploader.get_by_text("quotas.csv").wait_for()  # uploaded; its rerun follows
         settle(page)
         page.get_by_role("button", name="Upload quotas").click()
-        page.get_by_text("1 monthly quotas changed.").wait_for()
-        settle(page)
-        shot(page, "quotas")
+        page.get_by_text("quotas.csv: 1 monthly quotas changed.").wait_for()
         assert page.locator("[data-testid='stException']").count() == 0
-    con = db.connect(tiny_path, read_only=True)
-    try:
-        assert con.execute(
-            "SELECT strftime(month, '%Y-%m'), CAST(amount AS VARCHAR) FROM quotas "
-            "WHERE user_id = 7 ORDER BY month"
-        ).fetchall() == [("2026-01", "1234.50"), ("2026-11", "4321.50")]
-    finally:
-        con.close()
+    assert dee_quotas(tiny_path) == [("2026-11", "4321.50")]
 
 
 def test_admin_closes_a_deal_a_later_export_no_longer_holds(tiny_path, tmp_path):
