@@ -15,7 +15,7 @@ from datetime import date, datetime
 
 import duckdb
 
-from pipeline import db, permissions, users, validation, writes
+from pipeline import db, history, permissions, users, validation, writes
 from pipeline.formatting import money
 
 # Fields a person may change, with the label their messages use.
@@ -315,6 +315,7 @@ def write(con: duckdb.DuckDBPyConnection, actor: users.User, new: dict, at: date
     con.execute(_UPDATE, {**{f: new[f] for f in _WRITTEN}, **key, "at": at, "actor": actor.id})
     con.execute(_CLOSE_VERSION, {**key, "at": at})
     con.execute(_OPEN_VERSION, {"id": new["id"]})
+    history.refresh_facts(con, (new["id"], new["id"]))
 
 
 def conflict(con: duckdb.DuckDBPyConnection, opened: dict, current: dict) -> Conflict:

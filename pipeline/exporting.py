@@ -13,6 +13,7 @@ from decimal import Decimal
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Every table of the data model, in dependency order; constant statements only.
@@ -33,6 +34,8 @@ TABLES = {
     "missing_deals": "SELECT * FROM missing_deals ORDER BY deal_id",
     "change_log": "SELECT * FROM change_log ORDER BY id",
 }
+# Tables the backup leaves out: narrow copies of the deals table's rows, rebuilt from it.
+DERIVED = {"won_deals", "open_deals"}
 
 
 def neutralise(value):
@@ -42,22 +45,22 @@ def neutralise(value):
     return value
 
 
-def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+def safe_frame(frame: pd.DataFrame | pa.Table) -> pd.DataFrame:
     """A copy whose text cells are neutralised and whose Decimals are plain numbers
-    (kept exact in CSV as their text)."""
-    safe = frame.copy()
+    (kept exact in CSV as their text). An Arrow table's decimals become exact Decimals."""
+    safe = frame.to_pandas() if isinstance(frame, pa.Table) else frame.copy()
     for column in safe.columns:
         if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
             safe[column] = safe[column].map(neutralise)
     return safe
 
 
-def to_csv(frame: pd.DataFrame) -> bytes:
+def to_csv(frame: pd.DataFrame | pa.Table) -> bytes:
     """UTF-8 with a BOM, so Excel opens accents correctly."""
     return safe_frame(frame).to_csv(index=False).encode("utf-8-sig")
 
 
-def to_excel(frame: pd.DataFrame, sheet: str = "Sheet1") -> bytes:
+def to_excel(frame: pd.DataFrame | pa.Table, sheet: str = "Sheet1") -> bytes:
     safe = safe_frame(frame)
     for column in safe.columns:  # Excel has no decimal type; cents survive as floats
         if safe[column].map(lambda v: isinstance(v, Decimal)).any():

@@ -26,6 +26,36 @@ def fill_current_deals(con: duckdb.DuckDBPyConnection, ids: tuple[int, int] = AL
     ``ids`` (first, last): history is stored in id order, so a narrow range reads only
     the part of it that holds those deals. Returns the number of deals added."""
     first, last = ids
-    return con.execute(
+    added = con.execute(
         sql_text("current_deals_from_history"), {"first": first, "last": last}
     ).fetchone()[0]
+    refresh_facts(con, ids)
+    return added
+
+
+# The won_deals and open_deals copies of deals with ids in [$first, $last]: old rows
+# out, the deals' current rows in (sorted, so each batch is stored in day order).
+REFRESH_FACTS = (
+    "DELETE FROM won_deals WHERE deal_id BETWEEN $first AND $last",
+    "DELETE FROM open_deals WHERE deal_id BETWEEN $first AND $last",
+    """
+    INSERT INTO won_deals
+    SELECT id, owner_id, closed_at, amount
+    FROM deals WHERE id BETWEEN $first AND $last AND status = 'won'
+    ORDER BY closed_at
+    """,
+    """
+    INSERT INTO open_deals
+    SELECT id, owner_id, stage_id, close_date, forecast_category, probability_override, amount
+    FROM deals WHERE id BETWEEN $first AND $last AND status = 'open'
+    ORDER BY close_date
+    """,
+)
+
+
+def refresh_facts(con: duckdb.DuckDBPyConnection, ids: tuple[int, int]) -> None:
+    """Bring won_deals and open_deals in line with the deals table for the deal ids in
+    ``ids`` (first, last). Every write to deals calls this in its own transaction."""
+    first, last = ids
+    for statement in REFRESH_FACTS:
+        con.execute(statement, {"first": first, "last": last})

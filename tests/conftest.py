@@ -57,3 +57,29 @@ def database_held_by_another_process(path: Path):
         yield holder.pid
     finally:
         holder.communicate("")
+
+
+FACTS_OUT_OF_LINE = """
+SELECT
+    (SELECT count(*) FROM (
+        (SELECT id, owner_id, closed_at, amount FROM deals WHERE status = 'won'
+         EXCEPT ALL FROM won_deals)
+        UNION ALL
+        (FROM won_deals
+         EXCEPT ALL SELECT id, owner_id, closed_at, amount FROM deals WHERE status = 'won')
+    ))
+    + (SELECT count(*) FROM (
+        (SELECT id, owner_id, stage_id, close_date, forecast_category, probability_override,
+                amount FROM deals WHERE status = 'open'
+         EXCEPT ALL FROM open_deals)
+        UNION ALL
+        (FROM open_deals
+         EXCEPT ALL SELECT id, owner_id, stage_id, close_date, forecast_category,
+                           probability_override, amount FROM deals WHERE status = 'open')
+    ))
+"""
+
+
+def facts_out_of_line(con) -> int:
+    """Rows of won_deals / open_deals that differ from the deals table (0 when in line)."""
+    return con.execute(FACTS_OUT_OF_LINE).fetchone()[0]

@@ -15,6 +15,7 @@ from decimal import Decimal
 import pytest
 
 from pipeline import db, deals, permissions, users, validation
+from tests.conftest import facts_out_of_line
 
 NOW = datetime(2026, 11, 20, 10, 0)
 ADMIN = users.User(99, "Ada Admin", "ada@example.com", "admin", None, None, True)
@@ -353,3 +354,4 @@ def test_eight_writers_two_hundred_edits_each_all_land_exactly(tmp_path):
         ).fetchone()[0]
         == con.execute("SELECT count(*) FROM deals").fetchone()[0]
     )
+    assert facts_out_of_line(con) == 0

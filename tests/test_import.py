@@ -13,6 +13,7 @@ import pytest
 
 from pipeline import db, demo, metrics, missing_deals, permissions, users, validation
 from pipeline.imports import fields, importer, resolve
+from tests.conftest import facts_out_of_line
 
 DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
 MAVEN = DATASETS / "maven-crm"
@@ -183,6 +184,7 @@ def test_a_newer_export_adds_a_version_dated_by_its_modification_stamp(empty, tm
     ).fetchone()
     assert current == (Decimal("1200.00"), 2, "Web")  # unmapped-in-both fields kept
     assert empty.execute("SELECT count(*) FROM deals").fetchone()[0] == 3
+    assert facts_out_of_line(empty) == 0
 
 
 def without_acme(tmp_path: Path) -> Path:
@@ -231,6 +233,7 @@ def test_an_open_deal_missing_from_an_export_is_closed_only_when_an_admin_says(e
     ).fetchall()
     assert versions[-2:] == [(1, "open", "import", None), (2, "lost", "edit", admin.id)]
     assert missing_deals.awaiting(empty).empty
+    assert facts_out_of_line(empty) == 0
     assert empty.execute("SELECT list(deals_closed_missing ORDER BY id) FROM imports").fetchone()[
         0
     ] == [0, 1]
@@ -620,6 +623,7 @@ def test_the_demo_is_replaced_only_when_asked(tmp_path):
         report = run(con, "salesforce", files, replace_demo=True, admin=admin)
         assert report.ok and report.written
         assert con.execute("SELECT count(*) FROM deals").fetchone() == (3,)
+        assert facts_out_of_line(con) == 0  # none of the demo's won or open deals left
         assert con.execute("SELECT count(*) FROM activities").fetchone() == (0,)
         assert users.sign_in_mode(con) == "password"
         sam = users.by_email(con, "sam@example.com")

@@ -33,6 +33,8 @@ CLEAR_DEMO = (
     "DELETE FROM activities",
     "DELETE FROM deal_history",
     "DELETE FROM deals",
+    "DELETE FROM won_deals",
+    "DELETE FROM open_deals",
     "DELETE FROM accounts",
     "DELETE FROM stages",
     "DELETE FROM users",

@@ -14,9 +14,8 @@ WITH reps AS (
 
 won AS (
     SELECT deal.owner_id, sum(deal.amount) AS won, count(*) AS won_deals
-    FROM deals_as_of($as_of_end, $current) AS deal
-    WHERE deal.status = 'won'
-      AND deal.closed_at >= $start AND deal.closed_at < $to_date_end
+    FROM won_as_of($as_of_end, $current) AS deal
+    WHERE deal.closed_at >= $start AND deal.closed_at < $to_date_end
     GROUP BY deal.owner_id
 ),
 

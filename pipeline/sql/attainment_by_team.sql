@@ -5,10 +5,9 @@
 -- (see the quota_share macro); attainment against each. NULL without quota rows.
 WITH won AS (
     SELECT owner.team_id, sum(deal.amount) AS won, count(*) AS won_deals
-    FROM deals_as_of($as_of_end, $current) AS deal
+    FROM won_as_of($as_of_end, $current) AS deal
     JOIN users AS owner ON owner.id = deal.owner_id
-    WHERE deal.status = 'won'
-      AND deal.closed_at >= $start AND deal.closed_at < $to_date_end
+    WHERE deal.closed_at >= $start AND deal.closed_at < $to_date_end
     GROUP BY owner.team_id
 ),
 

@@ -10,10 +10,9 @@ won AS (
     SELECT CAST(date_trunc('month', deal.closed_at) AS DATE) AS month,
            sum(deal.amount) AS won,
            count(*) AS won_deals
-    FROM deals_as_of($as_of_end, $current) AS deal
+    FROM won_as_of($as_of_end, $current) AS deal
     JOIN users AS owner ON owner.id = deal.owner_id
-    WHERE deal.status = 'won'
-      AND deal.closed_at >= $start AND deal.closed_at < least($end, $as_of_end)
+    WHERE deal.closed_at >= $start AND deal.closed_at < least($end, $as_of_end)
       AND ($team_id IS NULL OR owner.team_id = $team_id)
       AND ($owner_id IS NULL OR deal.owner_id = $owner_id)
     GROUP BY 1

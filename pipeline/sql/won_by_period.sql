@@ -9,10 +9,9 @@ WITH periods AS (
 
 won AS (
     SELECT deal.amount, deal.closed_at
-    FROM deals_as_of($as_of_end, $current) AS deal
+    FROM won_as_of($as_of_end, $current) AS deal
     JOIN users AS owner ON owner.id = deal.owner_id
-    WHERE deal.status = 'won'
-      AND ($team_id IS NULL OR owner.team_id = $team_id)
+    WHERE ($team_id IS NULL OR owner.team_id = $team_id)
       AND ($owner_id IS NULL OR deal.owner_id = $owner_id)
 )
 
