@@ -211,6 +211,11 @@ def get_setting(con: duckdb.DuckDBPyConnection, key: str, default: str | None = 
     return row[0] if row else default
 
 
+def all_settings(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Every stored setting, key to value."""
+    return dict(con.execute("SELECT key, value FROM settings").fetchall())
+
+
 def set_setting(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
     con.execute(
         "INSERT OR REPLACE INTO settings VALUES ($key, $value)", {"key": key, "value": value}

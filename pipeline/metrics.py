@@ -15,6 +15,7 @@ from importlib import resources
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from pipeline import periods
 from pipeline.db import get_setting
@@ -58,8 +59,13 @@ def sql_text(name: str) -> str:
 
 def query(con: duckdb.DuckDBPyConnection, name: str, **params) -> pd.DataFrame:
     """Run a named query with bound parameters; decimals stay exact."""
-    relation = con.execute(sql_text(name), params)
-    return relation.to_arrow_table().to_pandas()
+    return query_table(con, name, **params).to_pandas()
+
+
+def query_table(con: duckdb.DuckDBPyConnection, name: str, **params) -> pa.Table:
+    """Like query(), as an Arrow table: amounts stay exact decimals without becoming
+    thousands of Python Decimal objects (what a large table shown on a page needs)."""
+    return con.execute(sql_text(name), params).to_arrow_table()
 
 
 def end_of_day(day: date) -> datetime:
@@ -163,18 +169,24 @@ def period_range(span: periods.Period) -> dict:
     return {"start": span.start, "end": span.end, "to_date_end": span.to_date_end}
 
 
-def attainment_by_rep(
+def attainment_by_rep(con: duckdb.DuckDBPyConnection, as_of: date, *args, **kwargs):
+    """Per rep in scope: won, quota, pace, attainment and gap for one period to date,
+    all computed in SQL (one row per rep: thousands at scale). Arguments as
+    attainment_by_rep_table."""
+    return attainment_by_rep_table(con, as_of, *args, **kwargs).to_pandas()
+
+
+def attainment_by_rep_table(
     con: duckdb.DuckDBPyConnection,
     as_of: date,
     period_kind: str = "QTD",
     team_id: int | None = None,
     owner_id: int | None = None,
     fiscal_start: int | None = None,
-) -> pd.DataFrame:
-    """Per rep in scope: won, quota, pace, attainment and gap for one period to date,
-    all computed in SQL (one row per rep: thousands at scale)."""
+) -> pa.Table:
+    """attainment_by_rep as an Arrow table, for the page's table of every rep."""
     span = periods.period(period_kind, as_of, fiscal_start or fiscal_start_month(con))
-    return query(
+    return query_table(
         con,
         "attainment_by_rep",
         **period_range(span),
@@ -183,16 +195,22 @@ def attainment_by_rep(
     )
 
 
-def attainment_by_team(
+def attainment_by_team(con: duckdb.DuckDBPyConnection, as_of: date, *args, **kwargs):
+    """Per team in scope: won, quota, pace, attainment and gap for one period to date.
+    Arguments as attainment_by_team_table."""
+    return attainment_by_team_table(con, as_of, *args, **kwargs).to_pandas()
+
+
+def attainment_by_team_table(
     con: duckdb.DuckDBPyConnection,
     as_of: date,
     period_kind: str = "QTD",
     team_id: int | None = None,
     fiscal_start: int | None = None,
-) -> pd.DataFrame:
-    """Per team in scope: won, quota, pace, attainment and gap for one period to date."""
+) -> pa.Table:
+    """attainment_by_team as an Arrow table, for the page's table of every team."""
     span = periods.period(period_kind, as_of, fiscal_start or fiscal_start_month(con))
-    return query(
+    return query_table(
         con,
         "attainment_by_team",
         **period_range(span),

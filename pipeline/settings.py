@@ -35,6 +35,11 @@ SETTINGS = (
 )
 
 
+def stored(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Every stored setting (also the demo's and sign-in's), key to value."""
+    return db.all_settings(con)
+
+
 def current(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return {s.key: db.get_setting(con, s.key, s.default) for s in SETTINGS}
 

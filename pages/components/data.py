@@ -6,13 +6,21 @@ own cursor so concurrent sessions never share a transaction. Results are cached 
 an edit shows up on every page and in every session at once. The cache holds the result
 objects themselves (no copy per run: results of thousands of exact Decimals are slow
 to pickle), shared by every session, so callers must never change a result in place.
+
+Within one page run (the frame wraps each in one_version_per_run) the data version is
+read once and the run's results are plain dictionary look-ups; a write made through
+write_cursor() makes the run read the version again.
 """
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, datetime
 
 import duckdb
+import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from pipeline import (
@@ -72,58 +80,130 @@ def open_database() -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class RunState:
+    """What a page run reads once: the connection, the data version and the results
+    cached for that version."""
+
+    connection: duckdb.DuckDBPyConnection
+    version: int
+    results: dict
+
+
+RUN_STATE = "data_run_state"
+
+
+@contextmanager
+def one_version_per_run():
+    """Around a page run: the data version is read once (on first use) for the whole
+    run, so every figure on the page comes from the same version."""
+    st.session_state[RUN_STATE] = None
+    try:
+        yield
+    finally:
+        st.session_state.pop(RUN_STATE, None)
+
+
+def run_state() -> RunState:
+    state = st.session_state.get(RUN_STATE)
+    if state is not None:
+        return state
+    path = database_path()
+    shared = connection(path)
+    version = db.data_version(shared.cursor())
+    state = RunState(shared, version, _results(path, version))
+    if RUN_STATE in st.session_state:  # inside one_version_per_run
+        st.session_state[RUN_STATE] = state
+    return state
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _results(path: str, version: int) -> dict:
+    """The results computed for one data version, by (metric, parameters). A few
+    versions are kept for sessions still finishing a run on an older one."""
+    return {}
+
+
 def cursor() -> duckdb.DuckDBPyConnection:
     """A fresh cursor on the shared connection (opened by open_database)."""
-    return connection(database_path()).cursor()
+    state = st.session_state.get(RUN_STATE)
+    return (state.connection if state else connection(database_path())).cursor()
+
+
+def write_cursor() -> duckdb.DuckDBPyConnection:
+    """A cursor for a write: after it, the run reads the data version again."""
+    if st.session_state.get(RUN_STATE) is not None:
+        st.session_state[RUN_STATE] = None
+    return cursor()
 
 
 def data_version() -> int:
-    return db.data_version(cursor())
+    return run_state().version
 
 
 def run(metric: str, **params):
     """The result of ``pipeline.metrics.<metric>(con, **params)`` (or, for a name such as
     "workspace.timeline", of that module's function), cached until the next write to
     the database."""
-    return _cached(database_path(), data_version(), metric, tuple(sorted(params.items())))
+    return cached(run_state().results, (metric, key_of(params)), lambda: call(metric, params))
 
 
-@st.cache_resource(max_entries=512, show_spinner=False)
-def _cached(path: str, version: int, metric: str, params: tuple):
-    return call(metric, params)
+def key_of(params: dict) -> tuple:
+    """Parameters as a cache key; a table parameter (such as the stage medians) by its
+    content."""
+    return tuple(
+        (name, value) if not isinstance(value, pd.DataFrame) else (name, table_key(value))
+        for name, value in sorted(params.items())
+    )
 
 
-def run_as_floats(metric: str, columns: tuple[str, ...], **params):
-    """run()'s result with the exact Decimal ``columns`` as floats, for a table to show
-    (downloads use run()'s exact values). Converted once per data version, not on every
-    run of the page."""
-    key = tuple(sorted(params.items()))
-    return _cached_as_floats(database_path(), data_version(), metric, key, columns)
+def table_key(frame: pd.DataFrame) -> tuple:
+    return (tuple(frame.columns), tuple(pd.util.hash_pandas_object(frame, index=True)))
 
 
-@st.cache_resource(max_entries=128, show_spinner=False)
-def _cached_as_floats(path: str, version: int, metric: str, params: tuple, columns: tuple):
-    return _cached(path, version, metric, params).astype(dict.fromkeys(columns, float))
+def cached(results: dict, key: tuple, make):
+    """``results[key]``, computed by ``make()`` when missing. Two sessions missing at
+    once both compute; either result is the same."""
+    try:
+        return results[key]
+    except KeyError:
+        return results.setdefault(key, make())
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
-def _cached_daily(path: str, day: date, metric: str, params: tuple):
-    return call(metric, params)
+def run_for_display(metric: str, columns: tuple[str, ...], **params) -> pa.Table:
+    """The ``columns`` of run()'s Arrow table, with exact decimals as floats, for a table
+    to show (downloads use run()'s exact values). Made once per data version."""
+    exact = run(metric, **params)
+    key = ("for display", metric, key_of(params), columns)
+    return cached(run_state().results, key, lambda: decimals_as_floats(exact.select(columns)))
 
 
-def call(metric: str, params: tuple):
+def decimals_as_floats(table: pa.Table) -> pa.Table:
+    floats = [
+        pa.field(f.name, pa.float64()) if pa.types.is_decimal(f.type) else f for f in table.schema
+    ]
+    return table.cast(pa.schema(floats))
+
+
+def call(metric: str, params: dict):
     module, _, name = metric.rpartition(".")
-    return getattr(READ_MODULES[module or "metrics"], name)(cursor(), **dict(params))
+    return getattr(READ_MODULES[module or "metrics"], name)(cursor(), **params)
 
 
 def run_daily(metric: str, **params):
     """Like run(), but kept for the day: for slow figures over all history (such as
     median time in stage) that one edit cannot move meaningfully."""
-    return _cached_daily(database_path(), date.today(), metric, tuple(sorted(params.items())))
+    results = _daily(database_path(), date.today())
+    return cached(results, (metric, key_of(params)), lambda: call(metric, params))
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _daily(path: str, day: date) -> dict:
+    return {}
 
 
 def setting(key: str, default: str) -> str:
-    return db.get_setting(cursor(), key, default) or default
+    return run("settings.stored").get(key) or default
 
 
 def now() -> datetime:
@@ -133,13 +213,14 @@ def now() -> datetime:
 
 
 def is_demo() -> bool:
-    return db.get_setting(cursor(), "demo_anchor") is not None
+    return "demo_anchor" in run("settings.stored")
 
 
 def import_files(request: importer.Request, *, write: bool, progress=None) -> importer.Report:
     """Run (or preview) an import as the signed-in user, on a cursor of its own."""
     user = st.session_state["signed_in_user"]
-    return importer.run(cursor(), request, actor_id=user.id, write=write, progress=progress)
+    con = write_cursor() if write else cursor()
+    return importer.run(con, request, actor_id=user.id, write=write, progress=progress)
 
 
 def remembered_mapping() -> fields.Mapping | None:
@@ -147,31 +228,31 @@ def remembered_mapping() -> fields.Mapping | None:
 
 
 def remember_mapping(mapping: fields.Mapping) -> None:
-    importer.remember_mapping(cursor(), mapping)
+    importer.remember_mapping(write_cursor(), mapping)
 
 
 def save_settings(user, values: dict) -> list[str]:
-    return settings.save(cursor(), user, values)
+    return settings.save(write_cursor(), user, values)
 
 
 def save_stages(user, edited) -> int:
-    return settings.save_stages(cursor(), user, edited)
+    return settings.save_stages(write_cursor(), user, edited)
 
 
 def save_quota_plan(user, edited, year_start: date) -> int:
-    return quotas.save_plan(cursor(), user, edited, year_start)
+    return quotas.save_plan(write_cursor(), user, edited, year_start)
 
 
 def upload_quotas(user, path, name: str) -> int:
-    return quotas.upload(cursor(), user, path, name)
+    return quotas.upload(write_cursor(), user, path, name)
 
 
 def close_missing_deals(user, deal_ids: list[int]) -> int:
-    return missing_deals.close(cursor(), user, deal_ids)
+    return missing_deals.close(write_cursor(), user, deal_ids)
 
 
 def keep_missing_deals(user, deal_ids: list[int]) -> int:
-    return missing_deals.keep(cursor(), user, deal_ids)
+    return missing_deals.keep(write_cursor(), user, deal_ids)
 
 
 def deal_owners() -> list:

@@ -160,7 +160,7 @@ def choose(container, label: str, labels: dict, current, key: str):
 
 def save(record: dict, user: users.User, version: int, changes: dict) -> None:
     try:
-        saved = deals.save(data.cursor(), user, record["id"], version, changes)
+        saved = deals.save(data.write_cursor(), user, record["id"], version, changes)
     except validation.ValidationError as exc:
         st.error(
             "Not saved. Please fix:\n"
@@ -201,7 +201,7 @@ def log_activity(record: dict, user: users.User) -> None:
         return
     try:
         activities.log(
-            data.cursor(),
+            data.write_cursor(),
             user,
             record["id"],
             kind=st.session_state["activity_kind"],

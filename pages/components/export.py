@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from pipeline import exporting
 
 
-def downloads(frame: pd.DataFrame, name: str, key: str) -> None:
+def downloads(frame: pd.DataFrame | pa.Table, name: str, key: str) -> None:
     """Two small buttons under a table; the files are built only when clicked."""
     csv_column, excel_column, _ = st.columns([1, 1, 6])
     csv_column.download_button(

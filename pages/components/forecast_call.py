@@ -60,7 +60,7 @@ def show(user: users.User, currency: str, now: datetime) -> None:
 def submit(user: users.User) -> None:
     try:
         _, revised = forecast_calls.submit(
-            data.cursor(),
+            data.write_cursor(),
             user,
             commit=st.session_state["call_commit"],
             best_case=st.session_state["call_best_case"],

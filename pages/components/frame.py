@@ -67,9 +67,10 @@ def run() -> None:
         auth.sign_in()
         st.stop()
     st.session_state["signed_in_user"] = user
-    auth.sidebar(user)
-    st.session_state["filters"] = filters.sidebar()
-    page.run()
+    with data.one_version_per_run():
+        auth.sidebar(user)
+        st.session_state["filters"] = filters.sidebar()
+        page.run()
 
 
 def ensure() -> None:
