@@ -17,7 +17,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from pipeline import periods
+from pipeline import periods, plan_cache
 from pipeline.db import get_setting
 
 OPEN_CATEGORIES = ("Commit", "Best Case", "Pipeline")
@@ -92,8 +92,40 @@ def ratio(numerator: Decimal, denominator: Decimal | None) -> float | None:
     return float(Decimal(numerator) / Decimal(denominator))
 
 
-def monthly_quota(frame: pd.DataFrame) -> dict[date, Decimal]:
-    return dict(zip(frame["month"], frame["amount"], strict=True))
+def monthly_quotas(
+    con: duckdb.DuckDBPyConnection,
+    start: date,
+    end: date,
+    team_id: int | None,
+    owner_id: int | None,
+) -> dict[date, Decimal]:
+    """The scope's quota per month in [start, end) (quota_by_month.sql), kept per plan
+    version: a deal write cannot change it."""
+    params = {"start": start, "end": end, **scope_params(team_id, owner_id)}
+
+    def compute() -> dict[date, Decimal]:
+        frame = query(con, "quota_by_month", **params)
+        return dict(zip(frame["month"], frame["amount"], strict=True))
+
+    return plan_cache.cached(con, "quota_by_month", params, compute)
+
+
+def planned(con: duckdb.DuckDBPyConnection, name: str, span: periods.Period) -> pa.Table:
+    """Quota and pace per person or team for one period (planned_by_rep.sql or
+    planned_by_team.sql), kept per plan version."""
+    params = period_range(span)
+    return plan_cache.cached(con, name, params, lambda: query_table(con, name, **params))
+
+
+def query_with_planned(
+    con: duckdb.DuckDBPyConnection, name: str, planned_rows: pa.Table, **params
+) -> pa.Table:
+    """query_table() of a statement that reads ``planned_rows`` as a table of that name."""
+    con.register("planned_rows", planned_rows)
+    try:
+        return query_table(con, name, **params)
+    finally:
+        con.unregister("planned_rows")
 
 
 def scope_params(team_id: int | None, owner_id: int | None) -> dict:
@@ -122,7 +154,7 @@ def attainment_by_period(
     ).set_index("period")
     first = min(p.start for p in spans)
     last = max(p.end for p in spans)
-    quotas = monthly_quota(query(con, "quota_by_month", start=first, end=last, **scope))
+    quotas = monthly_quotas(con, first, last, **scope)
     rows = [
         {
             "period": span.kind,
@@ -186,10 +218,12 @@ def attainment_by_rep_table(
 ) -> pa.Table:
     """attainment_by_rep as an Arrow table, for the page's table of every rep."""
     span = periods.period(period_kind, as_of, fiscal_start or fiscal_start_month(con))
-    return query_table(
+    return query_with_planned(
         con,
         "attainment_by_rep",
-        **period_range(span),
+        planned(con, "planned_by_rep", span),
+        start=span.start,
+        to_date_end=span.to_date_end,
         **as_of_params(con, as_of),
         **scope_params(team_id, owner_id),
     )
@@ -210,10 +244,12 @@ def attainment_by_team_table(
 ) -> pa.Table:
     """attainment_by_team as an Arrow table, for the page's table of every team."""
     span = periods.period(period_kind, as_of, fiscal_start or fiscal_start_month(con))
-    return query_table(
+    return query_with_planned(
         con,
         "attainment_by_team",
-        **period_range(span),
+        planned(con, "planned_by_team", span),
+        start=span.start,
+        to_date_end=span.to_date_end,
         **as_of_params(con, as_of),
         team_id=team_id,
     )
@@ -238,7 +274,7 @@ def won_by_month(
         **as_of_params(con, as_of),
         **scope,
     )
-    quotas = monthly_quota(query(con, "quota_by_month", start=year.start, end=year.end, **scope))
+    quotas = monthly_quotas(con, year.start, year.end, **scope)
     frame["quota"] = [quotas.get(month) for month in frame["month"]]
     frame["cumulative_won"] = frame["won"].cumsum()
     frame["cumulative_quota"] = pd.Series(
@@ -270,9 +306,7 @@ def forecast_for_quarter(
     def amount(category: str) -> Decimal:
         return frame.at[category, "amount"] if category in frame.index else Decimal(0)
 
-    quotas = monthly_quota(
-        query(con, "quota_by_month", start=quarter.start, end=quarter.end, **scope)
-    )
+    quotas = monthly_quotas(con, quarter.start, quarter.end, **scope)
     quota = periods.prorated_quota(quotas, quarter.start, quarter.end)
     closed = amount("Closed")
     open_pipeline = sum((amount(c) for c in OPEN_CATEGORIES), Decimal(0))

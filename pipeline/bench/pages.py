@@ -3,8 +3,9 @@
 For each page, signed in as the person who uses it:
 - cold: the first run in a fresh process state (no cached results, no connection);
 - warm: later runs, results served from the cache (nothing changed meanwhile);
-- after a write: each run follows a new change-log entry, which is what any save adds:
-  every result keyed by the data version is recomputed (day-long ones are kept);
+- after a write: each run follows a new change-log entry of a deal save: every result
+  keyed by the data version is recomputed (quotas, kept per plan version, and day-long
+  results are kept, as they are after a real deal save);
 - floor: the SQL statements that run issued, replayed directly on the connection;
 - and an empty page run, Streamlit's fixed cost per run.
 Ratio = after-a-write p50 / (floor p50 + empty page p50).
@@ -21,7 +22,7 @@ import duckdb
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from pipeline import db
+from pipeline import db, plan_cache
 from pipeline.bench.recording import Recorder, replay
 from pipeline.bench.timing import Timing, elapsed_ms, repeat
 
@@ -101,6 +102,7 @@ def forget_everything() -> None:
     (so another process, such as the load test's server, can open the file)."""
     st.cache_data.clear()
     st.cache_resource.clear()
+    plan_cache.clear()
     gc.collect()
 
 
@@ -118,12 +120,12 @@ def measure(path: Path, case: PageCase, runs: int, empty: Timing) -> PageResult:
         floor = replay(con, recorder.statements, runs)
     finally:
         con.close()
-    return PageResult(case, cold, warm, after_write, floor, len(recorder.statements), empty)
+    return PageResult(case, cold, warm, after_write, floor, recorder.executed(), empty)
 
 
 def new_version(con: duckdb.DuckDBPyConnection) -> None:
-    """What every save does to the cache: a new data version (and nothing else)."""
-    db.record_change(con, "benchmark", summary="Benchmark: a new data version")
+    """What every deal save does to the cache: a new data version (and nothing else)."""
+    db.record_change(con, "deal", summary="Benchmark: a new data version, as a deal save makes")
 
 
 def record_statements(at: AppTest) -> Recorder:

@@ -17,8 +17,20 @@ class Statement:
 
 
 @dataclass
+class Registration:
+    """A Python table made readable by name (None: the name dropped again)."""
+
+    name: str
+    table: object
+
+
+@dataclass
 class Recorder:
-    statements: list[Statement] = field(default_factory=list)
+    statements: list[Statement | Registration] = field(default_factory=list)
+
+    def executed(self) -> int:
+        """How many SQL statements were run."""
+        return sum(isinstance(s, Statement) for s in self.statements)
 
     def wrap(self, cursor: duckdb.DuckDBPyConnection) -> RecordingCursor:
         return RecordingCursor(cursor, self)
@@ -36,16 +48,33 @@ class RecordingCursor:
         self._cursor.execute(sql, parameters)
         return self
 
+    def register(self, name, table):
+        self._recorder.statements.append(Registration(name, table))
+        return self._cursor.register(name, table)
+
+    def unregister(self, name):
+        self._recorder.statements.append(Registration(name, None))
+        return self._cursor.unregister(name)
+
     def __getattr__(self, name):
         return getattr(self._cursor, name)
 
 
-def replay(con: duckdb.DuckDBPyConnection, statements: list[Statement], runs: int) -> Timing:
-    """Each run executes every statement and fetches its whole result as Arrow."""
+def replay(
+    con: duckdb.DuckDBPyConnection, statements: list[Statement | Registration], runs: int
+) -> Timing:
+    """Each run executes every statement and fetches its whole result as Arrow (with
+    the Python tables the page made readable to them)."""
 
     def run_all() -> None:
         for statement in statements:
-            con.execute(statement.sql, statement.params).to_arrow_table()
+            if isinstance(statement, Registration):
+                if statement.table is None:
+                    con.unregister(statement.name)
+                else:
+                    con.register(statement.name, statement.table)
+            else:
+                con.execute(statement.sql, statement.params).to_arrow_table()
 
     run_all()  # warm DuckDB's own buffers, as the page runs they mirror were
     return repeat(run_all, runs)

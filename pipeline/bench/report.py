@@ -100,8 +100,9 @@ def page_section(pages: list[PageResult]) -> list[str]:
         "",
         "A whole script run under Streamlit's AppTest, signed in as the page's user. "
         "*Warm*: results served from the cache. *After a write*: each run follows a new "
-        "data version (what every save does), so every figure is recomputed. *Floor*: the "
-        "SQL statements that run issued, replayed directly. "
+        "data version (what every deal save does), so every figure that depends on deals is "
+        "recomputed; quotas, which a deal save cannot move, are kept per plan version. "
+        "*Floor*: the SQL statements that run issued, replayed directly. "
         f"*Empty page*: Streamlit's own cost per run, p50 {ms(empty.p50)} "
         f"(p95 {ms(empty.p95)}). Ratio = after a write / (floor + empty page). "
         f"Budgets: warm p50 <= {BUDGETS['page_p50_ms']} ms, ratio <= {BUDGETS['ratio']}.",

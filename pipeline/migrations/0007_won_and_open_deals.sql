@@ -51,3 +51,8 @@ CREATE MACRO open_as_of(at_ts, is_current) AS TABLE
     FROM deal_history
     WHERE NOT is_current AND status = 'open'
       AND valid_from <= at_ts AND (valid_to IS NULL OR valid_to > at_ts);
+
+-- This database file's identity, for results cached across connections in one process
+-- (pipeline.plan_cache): a rebuilt file restarts its change log, and must not meet the
+-- results of the file it replaced.
+INSERT INTO meta (key, value) VALUES ('instance', CAST(uuid() AS VARCHAR));

@@ -1,8 +1,8 @@
 -- Per rep in scope (every rep, with zero when they won nothing): won revenue with a
 -- close time in [$start, $to_date_end) as the deals stood at the end of the as-of day;
--- quota for the period [$start, $end) and pace to date [$start, $to_date_end), prorated
--- from the rep's monthly quotas (see the quota_share macro); attainment against each.
--- No quota rows in the period: quota, pace and the figures from them are NULL.
+-- quota and pace from planned_rows (planned_by_rep.sql for the same period, kept per
+-- plan version); attainment against each. No quota rows in the period: quota, pace and
+-- the figures from them are NULL.
 WITH reps AS (
     SELECT rep.id AS user_id, rep.name AS rep, team.name AS team
     FROM users AS rep
@@ -19,19 +19,6 @@ won AS (
     GROUP BY deal.owner_id
 ),
 
-planned AS (
-    SELECT
-        quota.user_id,
-        prorated(sum(quota_share(quota.amount, quota.month, $start, $end))) AS quota,
-        CASE WHEN bool_or(quota.month < $to_date_end) THEN
-            prorated(sum(quota_share(quota.amount, quota.month, $start, $to_date_end)))
-        END AS pace
-    FROM quotas AS quota
-    WHERE quota.month >= date_trunc('month', $start) AND quota.month < $end
-      AND quota.user_id IN (SELECT user_id FROM reps)
-    GROUP BY quota.user_id
-),
-
 figures AS (
     SELECT
         reps.user_id,
@@ -43,7 +30,7 @@ figures AS (
         planned.pace
     FROM reps
     LEFT JOIN won ON won.owner_id = reps.user_id
-    LEFT JOIN planned ON planned.user_id = reps.user_id
+    LEFT JOIN planned_rows AS planned ON planned.user_id = reps.user_id
 )
 
 -- Attainment and pace attainment as floats (NULL without a positive quota or pace).
