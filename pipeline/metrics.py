@@ -8,6 +8,7 @@ Every figure a page shows has its plain-words definition in DEFINITIONS.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from functools import cache
@@ -73,13 +74,39 @@ def end_of_day(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time())
 
 
-def as_of_params(con: duckdb.DuckDBPyConnection, day: date) -> dict:
-    """The parameters of deals_as_of for the end of ``day``: the instant, and whether no
-    deal has changed since it (then the current deals table is read instead of
-    rebuilding the state from history: same rows, far less to scan)."""
+@dataclass(frozen=True)
+class Context:
+    """What a metric's figures depend on besides its own query (see context.sql)."""
+
+    as_of_end: datetime
+    current: bool  # no deal changed after as_of_end
+    fiscal_start: int
+    plan: tuple  # the key quota results are kept under (pipeline.plan_cache)
+
+    def as_of_params(self) -> dict:
+        """The parameters of deals_as_of and friends: the instant, and whether the
+        current-state tables can be read instead of rebuilding the state from history
+        (same rows, far less to scan)."""
+        return {"as_of_end": self.as_of_end, "current": self.current}
+
+
+def context(con: duckdb.DuckDBPyConnection, day: date, fiscal_start: int | None = None) -> Context:
+    """The context of figures as of the end of ``day``, read in one statement. Metrics
+    taking ``ctx`` read it themselves unless given it (the app reads it once per data
+    version and day)."""
     end = end_of_day(day)
-    last_change = con.execute(sql_text("last_change")).fetchone()[0]
-    return {"as_of_end": end, "current": last_change is None or last_change <= end}
+    row = con.execute(sql_text("context"), {"deal_kinds": plan_cache.DEAL_KINDS}).fetchone()
+    last_change, stored_start, path, instance, plan_version = row
+    return Context(
+        as_of_end=end,
+        current=last_change is None or last_change <= end,
+        fiscal_start=fiscal_start or int(stored_start or 1),
+        plan=(path, instance, plan_version),
+    )
+
+
+def as_of_params(con: duckdb.DuckDBPyConnection, day: date) -> dict:
+    return context(con, day).as_of_params()
 
 
 def fiscal_start_month(con: duckdb.DuckDBPyConnection) -> int:
@@ -94,6 +121,7 @@ def ratio(numerator: Decimal, denominator: Decimal | None) -> float | None:
 
 def monthly_quotas(
     con: duckdb.DuckDBPyConnection,
+    ctx: Context,
     start: date,
     end: date,
     team_id: int | None,
@@ -107,14 +135,16 @@ def monthly_quotas(
         frame = query(con, "quota_by_month", **params)
         return dict(zip(frame["month"], frame["amount"], strict=True))
 
-    return plan_cache.cached(con, "quota_by_month", params, compute)
+    return plan_cache.cached(ctx.plan, "quota_by_month", params, compute)
 
 
-def planned(con: duckdb.DuckDBPyConnection, name: str, span: periods.Period) -> pa.Table:
+def planned(
+    con: duckdb.DuckDBPyConnection, ctx: Context, name: str, span: periods.Period
+) -> pa.Table:
     """Quota and pace per person or team for one period (planned_by_rep.sql or
     planned_by_team.sql), kept per plan version."""
     params = period_range(span)
-    return plan_cache.cached(con, name, params, lambda: query_table(con, name, **params))
+    return plan_cache.cached(ctx.plan, name, params, lambda: query_table(con, name, **params))
 
 
 def query_with_planned(
@@ -138,10 +168,11 @@ def attainment_by_period(
     team_id: int | None = None,
     owner_id: int | None = None,
     fiscal_start: int | None = None,
+    ctx: Context | None = None,
 ) -> pd.DataFrame:
     """Won, quota, attainment, pace, gap and versus-pace for YTD, QTD, MTD and WTD."""
-    fiscal_start = fiscal_start or fiscal_start_month(con)
-    spans = periods.all_periods(as_of, fiscal_start)
+    ctx = ctx or context(con, as_of, fiscal_start)
+    spans = periods.all_periods(as_of, ctx.fiscal_start)
     scope = scope_params(team_id, owner_id)
     won = query(
         con,
@@ -149,12 +180,12 @@ def attainment_by_period(
         period_kinds=[p.kind for p in spans],
         period_starts=[p.start for p in spans],
         period_ends=[p.to_date_end for p in spans],
-        **as_of_params(con, as_of),
+        **ctx.as_of_params(),
         **scope,
     ).set_index("period")
     first = min(p.start for p in spans)
     last = max(p.end for p in spans)
-    quotas = monthly_quotas(con, first, last, **scope)
+    quotas = monthly_quotas(con, ctx, first, last, **scope)
     rows = [
         {
             "period": span.kind,
@@ -215,16 +246,18 @@ def attainment_by_rep_table(
     team_id: int | None = None,
     owner_id: int | None = None,
     fiscal_start: int | None = None,
+    ctx: Context | None = None,
 ) -> pa.Table:
     """attainment_by_rep as an Arrow table, for the page's table of every rep."""
-    span = periods.period(period_kind, as_of, fiscal_start or fiscal_start_month(con))
+    ctx = ctx or context(con, as_of, fiscal_start)
+    span = periods.period(period_kind, as_of, ctx.fiscal_start)
     return query_with_planned(
         con,
         "attainment_by_rep",
-        planned(con, "planned_by_rep", span),
+        planned(con, ctx, "planned_by_rep", span),
         start=span.start,
         to_date_end=span.to_date_end,
-        **as_of_params(con, as_of),
+        **ctx.as_of_params(),
         **scope_params(team_id, owner_id),
     )
 
@@ -241,16 +274,18 @@ def attainment_by_team_table(
     period_kind: str = "QTD",
     team_id: int | None = None,
     fiscal_start: int | None = None,
+    ctx: Context | None = None,
 ) -> pa.Table:
     """attainment_by_team as an Arrow table, for the page's table of every team."""
-    span = periods.period(period_kind, as_of, fiscal_start or fiscal_start_month(con))
+    ctx = ctx or context(con, as_of, fiscal_start)
+    span = periods.period(period_kind, as_of, ctx.fiscal_start)
     return query_with_planned(
         con,
         "attainment_by_team",
-        planned(con, "planned_by_team", span),
+        planned(con, ctx, "planned_by_team", span),
         start=span.start,
         to_date_end=span.to_date_end,
-        **as_of_params(con, as_of),
+        **ctx.as_of_params(),
         team_id=team_id,
     )
 
@@ -261,20 +296,22 @@ def won_by_month(
     team_id: int | None = None,
     owner_id: int | None = None,
     fiscal_start: int | None = None,
+    ctx: Context | None = None,
 ) -> pd.DataFrame:
     """Won revenue and quota per month of the fiscal year containing ``as_of``, with
     running totals. Months after the as-of date show no won revenue yet."""
-    year = periods.period("YTD", as_of, fiscal_start or fiscal_start_month(con))
+    ctx = ctx or context(con, as_of, fiscal_start)
+    year = periods.period("YTD", as_of, ctx.fiscal_start)
     scope = scope_params(team_id, owner_id)
     frame = query(
         con,
         "won_by_month",
         start=year.start,
         end=year.end,
-        **as_of_params(con, as_of),
+        **ctx.as_of_params(),
         **scope,
     )
-    quotas = monthly_quotas(con, year.start, year.end, **scope)
+    quotas = monthly_quotas(con, ctx, year.start, year.end, **scope)
     frame["quota"] = [quotas.get(month) for month in frame["month"]]
     frame["cumulative_won"] = frame["won"].cumsum()
     frame["cumulative_quota"] = pd.Series(
@@ -290,23 +327,25 @@ def forecast_for_quarter(
     team_id: int | None = None,
     owner_id: int | None = None,
     fiscal_start: int | None = None,
+    ctx: Context | None = None,
 ) -> dict:
     """The current fiscal quarter's forecast roll-ups, quota and coverage."""
-    quarter = periods.period("QTD", as_of, fiscal_start or fiscal_start_month(con))
+    ctx = ctx or context(con, as_of, fiscal_start)
+    quarter = periods.period("QTD", as_of, ctx.fiscal_start)
     scope = scope_params(team_id, owner_id)
     frame = query(
         con,
         "forecast_by_category",
         start=quarter.start,
         end=quarter.end,
-        **as_of_params(con, as_of),
+        **ctx.as_of_params(),
         **scope,
     ).set_index("category")
 
     def amount(category: str) -> Decimal:
         return frame.at[category, "amount"] if category in frame.index else Decimal(0)
 
-    quotas = monthly_quotas(con, quarter.start, quarter.end, **scope)
+    quotas = monthly_quotas(con, ctx, quarter.start, quarter.end, **scope)
     quota = periods.prorated_quota(quotas, quarter.start, quarter.end)
     closed = amount("Closed")
     open_pipeline = sum((amount(c) for c in OPEN_CATEGORIES), Decimal(0))

@@ -3,7 +3,8 @@
 A deal save, a logged activity or a forecast call cannot move a quota, so quota figures
 are kept per *plan version*: the latest change of any other kind. After a deal save a
 page then recomputes only the deal side of its figures (won, forecast) and joins it to
-the quotas it already has.
+the quotas it already has. The key also names the database file and its identity (a
+file rebuilt in place restarts its change log), and is read by metrics.context.
 """
 
 from __future__ import annotations
@@ -13,33 +14,20 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import TypeVar
 
-import duckdb
-
 T = TypeVar("T")
 
-# Changes that touch deals and their activity only; every other kind moves the plan.
-_PLAN_KEY = """
-SELECT
-    (SELECT path FROM duckdb_databases() WHERE database_name = current_database()),
-    (SELECT value FROM meta WHERE key = 'instance'),
-    (SELECT coalesce(max(id), 0) FROM change_log
-     WHERE kind NOT IN ('deal', 'activity', 'forecast_call', 'missing_deals'))
-"""
+# Change-log kinds that touch deals and their activity only; any other kind moves the plan.
+DEAL_KINDS = ["deal", "activity", "forecast_call", "missing_deals"]
 LIMIT = 256  # entries: a few scopes and periods of a few plan versions
 
 _lock = threading.Lock()
 _results: OrderedDict[tuple, object] = OrderedDict()
 
 
-def plan_key(con: duckdb.DuckDBPyConnection) -> tuple:
-    """(database file, its identity, plan version)."""
-    return con.execute(_PLAN_KEY).fetchone()
-
-
-def cached(con: duckdb.DuckDBPyConnection, name: str, params: dict, compute: Callable[[], T]) -> T:
-    """``compute()``, kept for this database's current plan version and ``params``.
-    The result is shared: callers must not change it in place."""
-    key = (*plan_key(con), name, tuple(sorted(params.items())))
+def cached(plan: tuple, name: str, params: dict, compute: Callable[[], T]) -> T:
+    """``compute()``, kept under the plan key ``plan`` and ``params``. The result is
+    shared: callers must not change it in place."""
+    key = (*plan, name, tuple(sorted(params.items())))
     with _lock:
         if key in _results:
             _results.move_to_end(key)

@@ -173,21 +173,21 @@ def test_uploaded_quota_moves_attainment(tiny, tmp_path):
 def test_quota_figures_outlive_deal_saves_but_not_a_quota_change(tiny):
     """Quota results are kept per plan version: a deal save leaves it alone, a quota
     change moves it, and the next figures use the new quota."""
-    from pipeline import deals, plan_cache
+    from pipeline import deals
 
     def ann_q4() -> tuple[Decimal, Decimal]:
         reps = metrics.attainment_by_rep(tiny, AS_OF, "QTD").set_index("rep")
         return reps.at["Ann Rep", "quota"], reps.at["Ann Rep", "won"]
 
     assert ann_q4() == (Decimal("30000.00"), Decimal("15000.25"))  # 10,000 x 3
-    plan = plan_cache.plan_key(tiny)
+    plan = metrics.context(tiny, AS_OF).plan
     bob = users.get(tiny, 5)
     version = tiny.execute("SELECT version FROM deals WHERE id = 10").fetchone()[0]
     deals.save(tiny, bob, 10, version, {"amount": "45000"})
-    assert plan_cache.plan_key(tiny) == plan
+    assert metrics.context(tiny, AS_OF).plan == plan
     assert ann_q4() == (Decimal("30000.00"), Decimal("15000.25"))
     edited = quotas.plan(tiny, FY2026)
     edited.loc[edited.key == "user:4", "2026-11"] = 12000.0
     assert quotas.save_plan(tiny, ADMIN, edited, FY2026) == 1
-    assert plan_cache.plan_key(tiny) != plan
+    assert metrics.context(tiny, AS_OF).plan != plan
     assert ann_q4() == (Decimal("32000.00"), Decimal("15000.25"))

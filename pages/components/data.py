@@ -14,6 +14,8 @@ write_cursor() makes the run read the version again.
 
 from __future__ import annotations
 
+import functools
+import inspect
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -161,12 +163,17 @@ def table_key(frame: pd.DataFrame) -> tuple:
     return (tuple(frame.columns), tuple(pd.util.hash_pandas_object(frame, index=True)))
 
 
+MAX_RESULTS = 1_000  # per data version: past it (many dates and scopes), start over
+
+
 def cached(results: dict, key: tuple, make):
     """``results[key]``, computed by ``make()`` when missing. Two sessions missing at
     once both compute; either result is the same."""
     try:
         return results[key]
     except KeyError:
+        if len(results) >= MAX_RESULTS:
+            results.clear()
         return results.setdefault(key, make())
 
 
@@ -187,7 +194,21 @@ def decimals_as_floats(table: pa.Table) -> pa.Table:
 
 def call(metric: str, params: dict):
     module, _, name = metric.rpartition(".")
-    return getattr(READ_MODULES[module or "metrics"], name)(cursor(), **params)
+    function = getattr(READ_MODULES[module or "metrics"], name)
+    if takes_context(function) and "as_of" in params:
+        params = {**params, "ctx": context_of(params["as_of"])}
+    return function(cursor(), **params)
+
+
+@functools.cache
+def takes_context(function) -> bool:
+    return "ctx" in inspect.signature(function).parameters
+
+
+def context_of(as_of: date) -> metrics.Context:
+    """metrics.context for ``as_of``, read once per data version (everything in it
+    moves only with a write)."""
+    return cached(run_state().results, ("context", as_of), lambda: metrics.context(cursor(), as_of))
 
 
 def run_daily(metric: str, **params):

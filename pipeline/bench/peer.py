@@ -173,8 +173,11 @@ def my_deals(t: Tables, owner_id: int, now: datetime, medians: pd.DataFrame, sta
     """The first page of a rep's open deals by weighted value, and the list's counts."""
     deals = t.deals[(t.deals["owner_id"] == owner_id) & (t.deals["status"] == "open")]
     deals = deals.merge(t.stages, left_on="stage_id", right_on="id", suffixes=("", "_stage"))
+    # Exact, as the definition: cents x probability in basis points, rounded half up to
+    # the cent per deal (float cents x 0.1 lands either side of a half cent).
     probability = deals["probability_override"].fillna(deals["probability"]).astype(float)
-    weighted = (deals["cents"] * probability).round().astype("int64")
+    basis_points = (probability * 10_000).round().astype("int64")
+    weighted = (deals["cents"] * basis_points + 5_000) // 10_000
     median = deals["stage_id"].map(medians.set_index("stage_id")["median_days"])
     in_stage = (pd.Timestamp(now) - deals["stage_entered_at"]).dt.total_seconds() / 86400
     flags = pd.DataFrame(

@@ -1,20 +1,25 @@
 -- Won revenue per calendar month in [start, end), as of the end of the as-of day.
--- Every month in the range is listed, with zero when nothing was won.
+-- Every month in the range is listed, with zero when nothing was won. Deals are summed
+-- per day first: truncating each deal's time to its month costs more than the sums.
 WITH months AS (
     SELECT CAST(month AS DATE) AS month
     FROM generate_series(CAST($start AS TIMESTAMP), CAST($end AS TIMESTAMP) - INTERVAL 1 DAY,
                          INTERVAL 1 MONTH) AS series(month)
 ),
 
-won AS (
-    SELECT CAST(date_trunc('month', deal.closed_at) AS DATE) AS month,
-           sum(deal.amount) AS won,
-           count(*) AS won_deals
+won_by_day AS (
+    SELECT CAST(deal.closed_at AS DATE) AS day, sum(deal.amount) AS won, count(*) AS won_deals
     FROM won_as_of($as_of_end, $current) AS deal
-    JOIN users AS owner ON owner.id = deal.owner_id
     WHERE deal.closed_at >= $start AND deal.closed_at < least($end, $as_of_end)
-      AND ($team_id IS NULL OR owner.team_id = $team_id)
+      AND ($team_id IS NULL OR deal.owner_id IN (SELECT id FROM users WHERE team_id = $team_id))
       AND ($owner_id IS NULL OR deal.owner_id = $owner_id)
+    GROUP BY day
+),
+
+won AS (
+    SELECT CAST(date_trunc('month', day) AS DATE) AS month, sum(won) AS won,
+           CAST(sum(won_deals) AS BIGINT) AS won_deals
+    FROM won_by_day
     GROUP BY 1
 )
 

@@ -1,5 +1,7 @@
 -- Won revenue per period: the amount of deals won with closed_at inside each
--- [start, end) range, as the deals stood at the end of the as-of day.
+-- [start, end) range, as the deals stood at the end of the as-of day. Every bound is a
+-- midnight, so the deals are first summed per day (a few hundred rows), and the days
+-- then fall into the periods.
 WITH periods AS (
     SELECT
         unnest($period_kinds) AS period,
@@ -7,19 +9,21 @@ WITH periods AS (
         unnest($period_ends) AS end_day
 ),
 
-won AS (
-    SELECT deal.amount, deal.closed_at
+won_by_day AS (
+    SELECT CAST(deal.closed_at AS DATE) AS day, sum(deal.amount) AS won, count(*) AS won_deals
     FROM won_as_of($as_of_end, $current) AS deal
-    JOIN users AS owner ON owner.id = deal.owner_id
-    WHERE ($team_id IS NULL OR owner.team_id = $team_id)
+    WHERE deal.closed_at >= list_min($period_starts)
+      AND deal.closed_at < list_max($period_ends)
+      AND ($team_id IS NULL OR deal.owner_id IN (SELECT id FROM users WHERE team_id = $team_id))
       AND ($owner_id IS NULL OR deal.owner_id = $owner_id)
+    GROUP BY day
 )
 
 SELECT
     periods.period,
-    coalesce(sum(won.amount), 0) AS won,
-    count(won.closed_at) AS won_deals
+    coalesce(sum(won_by_day.won), 0) AS won,
+    CAST(coalesce(sum(won_by_day.won_deals), 0) AS BIGINT) AS won_deals
 FROM periods
-LEFT JOIN won
-    ON won.closed_at >= periods.start_day AND won.closed_at < periods.end_day
+LEFT JOIN won_by_day
+    ON won_by_day.day >= periods.start_day AND won_by_day.day < periods.end_day
 GROUP BY periods.period
