@@ -123,27 +123,32 @@ columns = {
     "won_deals": st.column_config.NumberColumn("Deals won"),
 }
 shown = ["won", "won_deals", "quota", "attainment", "pace", "vs_pace", "gap"]
-by_team_tab, by_rep_tab = st.tabs(["By team", "By rep"])
-with by_team_tab:
-    team_params = {"as_of": f.as_of, "period_kind": f.period, "team_id": f.team_id}
-    teams = data.run("attainment_by_team_table", **team_params)
-    st.dataframe(
-        data.run_for_display("attainment_by_team_table", ("team", "reps", *shown), **team_params),
-        column_config={"team": "Team", "reps": "Reps", **columns},
-        hide_index=True,
-        key="attainment_by_team",
-    )
-    export.downloads(teams.select(["team", "reps", *shown]), "attainment-by-team", "by_team")
-with by_rep_tab:
-    rep_params = {"as_of": f.as_of, "period_kind": f.period, **scope}
-    reps = data.run("attainment_by_rep_table", **rep_params)
-    st.dataframe(
-        data.run_for_display("attainment_by_rep_table", ("rep", "team", *shown), **rep_params),
-        column_config={"rep": "Rep", "team": "Team", **columns},
-        hide_index=True,
-        key="attainment_by_rep",
-    )
-    export.downloads(reps.select(["rep", "team", *shown]), "attainment-by-rep", "by_rep")
+# Only the open tab's table is computed and sent (switching tabs reruns the page).
+by_team_tab, by_rep_tab = st.tabs(["By team", "By rep"], key="attainment_tab", on_change="rerun")
+if by_team_tab.open:
+    with by_team_tab:
+        team_params = {"as_of": f.as_of, "period_kind": f.period, "team_id": f.team_id}
+        teams = data.run("attainment_by_team_table", **team_params)
+        st.dataframe(
+            data.run_for_display(
+                "attainment_by_team_table", ("team", "reps", *shown), **team_params
+            ),
+            column_config={"team": "Team", "reps": "Reps", **columns},
+            hide_index=True,
+            key="attainment_by_team",
+        )
+        export.downloads(teams.select(["team", "reps", *shown]), "attainment-by-team", "by_team")
+if by_rep_tab.open:
+    with by_rep_tab:
+        rep_params = {"as_of": f.as_of, "period_kind": f.period, **scope}
+        reps = data.run("attainment_by_rep_table", **rep_params)
+        st.dataframe(
+            data.run_for_display("attainment_by_rep_table", ("rep", "team", *shown), **rep_params),
+            column_config={"rep": "Rep", "team": "Team", **columns},
+            hide_index=True,
+            key="attainment_by_rep",
+        )
+        export.downloads(reps.select(["rep", "team", *shown]), "attainment-by-rep", "by_rep")
 st.caption(
     "A quota shown as None is not set (Data & settings › Quotas); attainment, pace and "
     "gap are then not computed."
