@@ -118,7 +118,7 @@ def save(
         changed = [TRACKED[f] for f in TRACKED if updated[f] != current[f]]
         if not changed:
             return Saved(deal_id, current["version"], [])
-        write(con, actor, updated, at)
+        write(con, actor, updated, at, was=current["status"])
         db.record_change(
             con, "deal", user_id=actor.id, deal_id=deal_id, summary=", ".join(changed), at=at
         )
@@ -149,7 +149,7 @@ def close_as_lost(
         )
     when = writes.stamp(at, current["updated_at"])
     updated = apply(con, actor, current, {"stage_id": lost[0], "lost_reason": reason}, when)
-    write(con, actor, updated, when)
+    write(con, actor, updated, when, was=current["status"])
     return True
 
 
@@ -310,12 +310,15 @@ _WRITTEN = [
 ]
 
 
-def write(con: duckdb.DuckDBPyConnection, actor: users.User, new: dict, at: datetime) -> None:
+def write(
+    con: duckdb.DuckDBPyConnection, actor: users.User, new: dict, at: datetime, *, was: str
+) -> None:
+    """Write ``new`` as the deal's next version; ``was``: its status before."""
     key = {"id": new["id"], "version": new["version"]}
     con.execute(_UPDATE, {**{f: new[f] for f in _WRITTEN}, **key, "at": at, "actor": actor.id})
     con.execute(_CLOSE_VERSION, {**key, "at": at})
     con.execute(_OPEN_VERSION, {"id": new["id"]})
-    history.refresh_facts(con, (new["id"], new["id"]))
+    history.refresh_facts(con, (new["id"], new["id"]), statuses={was, new["status"]})
 
 
 def conflict(con: duckdb.DuckDBPyConnection, opened: dict, current: dict) -> Conflict:

@@ -33,29 +33,40 @@ def fill_current_deals(con: duckdb.DuckDBPyConnection, ids: tuple[int, int] = AL
     return added
 
 
-# The won_deals and open_deals copies of deals with ids in [$first, $last]: old rows
-# out, the deals' current rows in (sorted, so each batch is stored in day order).
-REFRESH_FACTS = (
-    "DELETE FROM won_deals WHERE deal_id BETWEEN $first AND $last",
-    "DELETE FROM open_deals WHERE deal_id BETWEEN $first AND $last",
-    """
-    INSERT INTO won_deals
-    SELECT id, owner_id, closed_at, amount
-    FROM deals WHERE id BETWEEN $first AND $last AND status = 'won'
-    ORDER BY closed_at
-    """,
-    """
-    INSERT INTO open_deals
-    SELECT id, owner_id, stage_id, close_date, forecast_category, probability_override, amount
-    FROM deals WHERE id BETWEEN $first AND $last AND status = 'open'
-    ORDER BY close_date
-    """,
-)
+# The won_deals and open_deals copies of deals with ids in [$first, $last], by the
+# status each copy holds: old rows out, the deals' current rows in (sorted, so each batch
+# is stored in day order).
+REFRESH_FACTS = {
+    "won": (
+        "DELETE FROM won_deals WHERE deal_id BETWEEN $first AND $last",
+        """
+        INSERT INTO won_deals
+        SELECT id, owner_id, closed_at, amount
+        FROM deals WHERE id BETWEEN $first AND $last AND status = 'won'
+        ORDER BY closed_at
+        """,
+    ),
+    "open": (
+        "DELETE FROM open_deals WHERE deal_id BETWEEN $first AND $last",
+        """
+        INSERT INTO open_deals
+        SELECT id, owner_id, stage_id, close_date, forecast_category, probability_override,
+               amount
+        FROM deals WHERE id BETWEEN $first AND $last AND status = 'open'
+        ORDER BY close_date
+        """,
+    ),
+}
 
 
-def refresh_facts(con: duckdb.DuckDBPyConnection, ids: tuple[int, int]) -> None:
+def refresh_facts(
+    con: duckdb.DuckDBPyConnection, ids: tuple[int, int], statuses=("won", "open")
+) -> None:
     """Bring won_deals and open_deals in line with the deals table for the deal ids in
-    ``ids`` (first, last). Every write to deals calls this in its own transaction."""
+    ``ids`` (first, last). Every write to deals calls this in its own transaction; one
+    that knows its deals were and are of ``statuses`` only (a lost deal is in neither
+    copy) refreshes just those copies."""
     first, last = ids
-    for statement in REFRESH_FACTS:
-        con.execute(statement, {"first": first, "last": last})
+    for status in statuses:
+        for statement in REFRESH_FACTS.get(status, ()):
+            con.execute(statement, {"first": first, "last": last})

@@ -183,6 +183,32 @@ def test_losing_a_deal_closes_it_with_its_reason(tiny):
     assert (deal["status"], deal["lost_reason"], deal["closed_at"]) == ("open", None, None)
 
 
+def in_copies(con, deal_id: int) -> tuple[bool, bool]:
+    """Whether the deal is in won_deals, and in open_deals."""
+    return con.execute(
+        "SELECT $id IN (SELECT deal_id FROM won_deals), $id IN (SELECT deal_id FROM open_deals)",
+        {"id": deal_id},
+    ).fetchone()
+
+
+def test_the_won_and_open_copies_follow_every_status_change(tiny):
+    """Winning, losing, reopening and editing a deal each move it between the narrow
+    copies the attainment and forecast figures read, in the save's transaction."""
+    ann = user(tiny, 4)
+    assert in_copies(tiny, 13) == (False, True)
+    deals.save(tiny, ann, 13, 1, {"stage_id": 7}, now=NOW)  # won
+    assert in_copies(tiny, 13) == (True, False)
+    deals.save(tiny, ann, 13, 2, {"stage_id": 8, "lost_reason": "Price"}, now=NOW)  # lost
+    assert in_copies(tiny, 13) == (False, False)
+    deals.save(tiny, ann, 13, 3, {"stage_id": 3}, now=NOW.replace(hour=11))  # reopened
+    assert in_copies(tiny, 13) == (False, True)
+    deals.save(tiny, ann, 13, 4, {"amount": "8100"}, now=NOW.replace(hour=12))  # open edit
+    assert tiny.execute("SELECT amount FROM open_deals WHERE deal_id = 13").fetchone() == (
+        Decimal("8100.00"),
+    )
+    assert facts_out_of_line(tiny) == 0
+
+
 def test_a_closed_deal_cannot_close_in_the_future(tiny):
     with pytest.raises(validation.ValidationError, match="cannot close in the future"):
         deals.save(tiny, user(tiny, 4), 13, 1, {"stage_id": 7, "close_date": "2026-12-05"}, now=NOW)
