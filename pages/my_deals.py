@@ -5,7 +5,7 @@ import streamlit as st
 
 from pages.components import auth, data, deal_view, filters, forecast_call
 from pages.components.explain import how_computed
-from pages.components.format import markdown_text, money
+from pages.components.format import markdown_text, money_short
 from pipeline import permissions, workspace
 
 f = filters.current()
@@ -55,7 +55,7 @@ listing = (
 tiles = st.columns(6)
 tiles[0].metric("Open deals", f"{total:,}")
 weighted_total = first["total_weighted"].iloc[0] if total else 0
-tiles[1].metric("Weighted", money(weighted_total, currency, whole=True))
+tiles[1].metric("Weighted", money_short(weighted_total, currency))
 for column, (flag, label) in zip(
     tiles[2:],
     [("stale", "Stale"), ("overdue", "Overdue"), ("no_next_step", "No next step"),

@@ -9,6 +9,7 @@ from pages.components.format import (
     markdown_text,
     money,
     money_column_format,
+    money_short,
     multiple,
     percent,
 )
@@ -44,10 +45,10 @@ for column, row in zip(st.columns(4), attainment.to_dict("records"), strict=True
         vs_pace = row["vs_pace"]
         st.metric(
             f"{periods.PERIOD_NAMES[row['period']]} · won",
-            money(row["won"], currency, whole=True),
+            money_short(row["won"], currency),
             delta=None
             if vs_pace is None
-            else f"{money(vs_pace, currency, signed=True, whole=True)} vs pace",
+            else f"{money_short(vs_pace, currency, signed=True)} vs pace",
             help=f"Won {markdown_text(money(row['won'], currency))} in {row['won_deals']} deals, "
             f"{row['start']:%d %b %Y} to {f.as_of:%d %b %Y}.",
         )
@@ -84,12 +85,12 @@ with left:
 with right:
     st.metric(
         "Commit forecast",
-        money(forecast["commit_forecast"], currency, whole=True),
+        money_short(forecast["commit_forecast"], currency),
         help="Closed + commit.",
     )
     st.metric(
         "Best-case forecast",
-        money(forecast["best_case_forecast"], currency, whole=True),
+        money_short(forecast["best_case_forecast"], currency),
         help="Closed + commit + best case.",
     )
     st.metric(

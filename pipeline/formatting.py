@@ -22,3 +22,23 @@ def money(value, currency: str = "USD", *, signed: bool = False, whole: bool = F
     symbol = SYMBOLS.get(currency, currency + " ")
     sign = "-" if amount < 0 else ("+" if signed and amount > 0 else "")
     return f"{sign}{symbol}{abs(amount):,}" if whole else f"{sign}{symbol}{abs(amount):,.2f}"
+
+
+SHORT_FROM = Decimal(10_000_000)  # below it a tile shows every unit
+SHORT_UNITS = ((Decimal(1_000_000_000), "B"), (Decimal(1_000_000), "M"))
+
+
+def money_short(value, currency: str = "USD", *, signed: bool = False) -> str:
+    """An amount for a tile, where a long figure would be cut off: whole units below ten
+    million ('$9,876,543'), then millions or billions to two decimals, rounded half up
+    ('$333.76M', '-$1.20B'); '—' when there is no value."""
+    if is_missing(value):
+        return "—"
+    amount = Decimal(value)
+    if abs(amount) < SHORT_FROM:
+        return money(amount, currency, signed=signed, whole=True)
+    size, unit = next((size, unit) for size, unit in SHORT_UNITS if abs(amount) >= size)
+    scaled = (amount / size).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    symbol = SYMBOLS.get(currency, currency + " ")
+    sign = "-" if scaled < 0 else ("+" if signed and scaled > 0 else "")
+    return f"{sign}{symbol}{abs(scaled):,.2f}{unit}"

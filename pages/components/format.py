@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from pipeline.formatting import SYMBOLS, is_missing, money  # noqa: F401  (re-exported)
+from pipeline.formatting import (  # noqa: F401  (re-exported)
+    SYMBOLS,
+    is_missing,
+    money,
+    money_short,
+)
 
 COLUMN_FORMATS = {"USD": "dollar", "EUR": "euro", "JPY": "yen"}
 MARKDOWN_SPECIALS = "\\`*_{}[]()<>#+-.!|$~"
