@@ -9,6 +9,7 @@ in parallel, each on its own script thread).
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -34,6 +35,16 @@ def shown_number(at: AppTest, label: str) -> int:
     """A tile's figure as a whole number ("$1,234" -> 1234)."""
     text = next(m.value for m in at.metric if m.label == label)
     return int(text.replace("$", "").replace(",", ""))
+
+
+def shown_won(at: AppTest, label: str) -> Decimal:
+    """The exact won amount a tile's help gives ("Won $55,834,123.45 in ..."): the tile
+    itself shows large amounts in millions."""
+    help_text = next(m.proto.help for m in at.metric if m.label == label).replace("\\", "")
+    found = re.search(r"Won \$([\d,]+\.\d\d)", help_text)
+    if found is None:
+        raise RuntimeError(f"no won amount in the help of {label!r}: {help_text!r}")
+    return Decimal(found[1].replace(",", ""))
 
 
 def win(con, rep: users.User, deal: dict) -> None:
@@ -64,12 +75,12 @@ def save_to_visible(path: Path, runs: int) -> SaveResult:
         )
         samples = {"save": [], "overview": [], "my_deals": [], "visible": []}
         for deal in open_deals:
-            won_before = shown_number(overview, "Week to date · won")
+            won_before = shown_won(overview, "Week to date · won")
             open_before = shown_number(my_deals, "Open deals")
             save_ms = elapsed_ms(lambda deal=deal: win(con, rep, deal))
             overview_ms = elapsed_ms(lambda: pages.checked_run(overview))
             my_deals_ms = elapsed_ms(lambda: pages.checked_run(my_deals))
-            if shown_number(overview, "Week to date · won") != won_before + int(WON_AMOUNT):
+            if shown_won(overview, "Week to date · won") != won_before + WON_AMOUNT:
                 raise RuntimeError(f"Overview does not show deal {deal['id']} won")
             if shown_number(my_deals, "Open deals") != open_before - 1:
                 raise RuntimeError(f"My deals still lists deal {deal['id']} as open")
