@@ -63,9 +63,13 @@ def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConn
     except duckdb.Error as exc:
         raise DatabaseError(explain_open_error(path, exc)) from None
     try:
-        if not read_only:
-            migrate(con)
-        check_version(con, path)
+        # On a cursor closed straight after: a result left unread on the connection
+        # would hold its transaction open for as long as the connection lives, and
+        # then no checkpoint could run and every later write would stay in the WAL.
+        with con.cursor() as setup:
+            if not read_only:
+                migrate(setup)
+            check_version(setup, path)
     except DatabaseError:
         con.close()
         raise

@@ -80,3 +80,16 @@ def test_data_version_counts_recorded_changes(tmp_path):
         ("settings", None, "one"),
         ("settings", 4, "two"),
     ]
+
+
+def test_an_idle_connection_does_not_block_checkpoints(tmp_path):
+    """The app keeps one connection open for the server's life and only reads through
+    cursors of it: opening it must leave no transaction behind, or no checkpoint could
+    run and every write would pile up in the write-ahead log."""
+    path = tmp_path / "idle.duckdb"
+    writer = db.connect(path)
+    idle = db.connect(path)  # noqa: F841 (kept open, unused, like the app's)
+    writer.execute("UPDATE settings SET value = '2' WHERE key = 'fiscal_year_start_month'")
+    writer.execute("SELECT count(*) FROM settings").fetchall()  # lets the commit settle
+    writer.execute("CHECKPOINT")
+    assert db.get_setting(writer, "fiscal_year_start_month") == "2"
