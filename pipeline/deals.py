@@ -318,6 +318,7 @@ def write(
     con.execute(_UPDATE, {**{f: new[f] for f in _WRITTEN}, **key, "at": at, "actor": actor.id})
     con.execute(_CLOSE_VERSION, {**key, "at": at})
     con.execute(_OPEN_VERSION, {"id": new["id"]})
+    history.advance_clock(con, at)
     history.refresh_facts(con, (new["id"], new["id"]), statuses={was, new["status"]})
 
 

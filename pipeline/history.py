@@ -14,7 +14,9 @@ def rebuild_current_deals(con: duckdb.DuckDBPyConnection) -> int:
     deals.
     """
     con.execute("DELETE FROM deals")
-    return fill_current_deals(con)
+    added = fill_current_deals(con)
+    reset_clock(con)
+    return added
 
 
 ALL_IDS = (0, 2**63 - 1)
@@ -70,3 +72,14 @@ def refresh_facts(
     for status in statuses:
         for statement in REFRESH_FACTS.get(status, ()):
             con.execute(statement, {"first": first, "last": last})
+
+
+def advance_clock(con: duckdb.DuckDBPyConnection, at) -> None:
+    """Record in history_clock that a deal version starts at ``at``."""
+    con.execute("INSERT INTO history_clock VALUES ($at)", {"at": at})
+
+
+def reset_clock(con: duckdb.DuckDBPyConnection) -> None:
+    """Start history_clock over from history itself, after bulk writes (demo, imports)."""
+    con.execute("DELETE FROM history_clock")
+    con.execute("INSERT INTO history_clock SELECT max(valid_from) FROM deal_history")

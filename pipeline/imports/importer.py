@@ -441,6 +441,7 @@ def write_import(con, request: Request, report: Report, actor_id, step: Progress
     ).fetchone()
     if touched[0] is not None:
         history.fill_current_deals(con, touched)
+    history.reset_clock(con)
     import_id = log_import(con, request, report, actor_id, started)
     con.execute(_FOUND_AGAIN)
     con.execute(_RECORD_MISSING, {"import_id": import_id})
