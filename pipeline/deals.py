@@ -283,13 +283,43 @@ WHERE id = $id AND version = $version
 _CLOSE_VERSION = """
 UPDATE deal_history SET valid_to = $at WHERE deal_id = $id AND version = $version
 """
+# The new version from the values just written: reading them back from the deals table,
+# updated earlier in the same transaction, costs more than the rest of the save.
 _OPEN_VERSION = """
 INSERT INTO deal_history BY NAME
 SELECT
-    * EXCLUDE (id, last_activity_at, stage_entered_at, push_count, updated_at, updated_by),
-    id AS deal_id, updated_at AS valid_from, updated_by AS changed_by, 'edit' AS change_source
-FROM deals WHERE id = $id
+    $id AS deal_id, $version + 1 AS version, $at AS valid_from, $actor AS changed_by,
+    'edit' AS change_source, $external_id AS external_id, $name AS name,
+    $account_id AS account_id, $owner_id AS owner_id, $stage_id AS stage_id,
+    $status AS status, $amount AS amount, $currency AS currency,
+    $probability_override AS probability_override, $forecast_category AS forecast_category,
+    $deal_type AS deal_type, $source AS source, $created_at AS created_at,
+    $close_date AS close_date, $closed_at AS closed_at, $lost_reason AS lost_reason,
+    $next_step AS next_step, $next_step_due AS next_step_due, $obstacle AS obstacle,
+    $notes AS notes
 """
+_VERSIONED = [
+    "external_id",
+    "name",
+    "account_id",
+    "owner_id",
+    "stage_id",
+    "status",
+    "amount",
+    "currency",
+    "probability_override",
+    "forecast_category",
+    "deal_type",
+    "source",
+    "created_at",
+    "close_date",
+    "closed_at",
+    "lost_reason",
+    "next_step",
+    "next_step_due",
+    "obstacle",
+    "notes",
+]
 _WRITTEN = [
     "name",
     "owner_id",
@@ -317,9 +347,11 @@ def write(
     key = {"id": new["id"], "version": new["version"]}
     con.execute(_UPDATE, {**{f: new[f] for f in _WRITTEN}, **key, "at": at, "actor": actor.id})
     con.execute(_CLOSE_VERSION, {**key, "at": at})
-    con.execute(_OPEN_VERSION, {"id": new["id"]})
+    con.execute(
+        _OPEN_VERSION, {**{f: new[f] for f in _VERSIONED}, **key, "at": at, "actor": actor.id}
+    )
     history.advance_clock(con, at)
-    history.refresh_facts(con, (new["id"], new["id"]), statuses={was, new["status"]})
+    history.refresh_deal_facts(con, new, was=was)
 
 
 def conflict(con: duckdb.DuckDBPyConnection, opened: dict, current: dict) -> Conflict:

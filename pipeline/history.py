@@ -61,16 +61,49 @@ REFRESH_FACTS = {
 }
 
 
-def refresh_facts(
-    con: duckdb.DuckDBPyConnection, ids: tuple[int, int], statuses=("won", "open")
-) -> None:
+# One deal's rows in the copies, from its values (see deals.write): old row out, and the
+# new one in when the deal has the copy's status.
+DEAL_FACTS = {
+    "won": (
+        "DELETE FROM won_deals WHERE deal_id = $id",
+        "INSERT INTO won_deals VALUES ($id, $owner_id, $closed_at, $amount)",
+        ("owner_id", "closed_at", "amount"),
+    ),
+    "open": (
+        "DELETE FROM open_deals WHERE deal_id = $id",
+        """
+        INSERT INTO open_deals VALUES ($id, $owner_id, $stage_id, $close_date,
+                                       $forecast_category, $probability_override, $amount)
+        """,
+        (
+            "owner_id",
+            "stage_id",
+            "close_date",
+            "forecast_category",
+            "probability_override",
+            "amount",
+        ),
+    ),
+}
+
+
+def refresh_deal_facts(con: duckdb.DuckDBPyConnection, deal: dict, *, was: str) -> None:
+    """Bring the copies in line with one deal just written as ``deal`` (a deals row),
+    whose status was ``was``: only the copies of those two statuses can hold it."""
+    for status in sorted({was, deal["status"]} & set(DEAL_FACTS)):
+        remove, add, fields = DEAL_FACTS[status]
+        con.execute(remove, {"id": deal["id"]})
+        if deal["status"] == status:
+            con.execute(add, {"id": deal["id"], **{f: deal[f] for f in fields}})
+
+
+def refresh_facts(con: duckdb.DuckDBPyConnection, ids: tuple[int, int]) -> None:
     """Bring won_deals and open_deals in line with the deals table for the deal ids in
-    ``ids`` (first, last). Every write to deals calls this in its own transaction; one
-    that knows its deals were and are of ``statuses`` only (a lost deal is in neither
-    copy) refreshes just those copies."""
+    ``ids`` (first, last), after a bulk write in the same transaction (one deal's save
+    uses refresh_deal_facts)."""
     first, last = ids
-    for status in statuses:
-        for statement in REFRESH_FACTS.get(status, ()):
+    for statements in REFRESH_FACTS.values():
+        for statement in statements:
             con.execute(statement, {"first": first, "last": last})
 
 
