@@ -80,7 +80,14 @@ st.subheader(f"Forecast for the quarter {quarter.start:%d %b} – {last_day:%d %
 left, right = st.columns([3, 1])
 with left:
     st.plotly_chart(
-        charts.forecast_bullet(forecast, SYMBOLS.get(currency, "")), key="forecast_chart"
+        data.figure(
+            "forecast_for_quarter",
+            charts.forecast_bullet,
+            SYMBOLS.get(currency, ""),
+            as_of=f.as_of,
+            **scope,
+        ),
+        key="forecast_chart",
     )
 with right:
     st.metric(
@@ -163,9 +170,15 @@ how_computed(
 # Won revenue by month against quota, for the fiscal year.
 st.subheader(f"Won revenue by month · {periods.fiscal_year_label(f.as_of, fiscal_start)}")
 cumulative = st.toggle("Running totals", key="overview_cumulative")
-months = data.run("won_by_month", as_of=f.as_of, **scope)
 st.plotly_chart(
-    charts.won_against_quota(months, cumulative, SYMBOLS.get(currency, "")),
+    data.figure(
+        "won_by_month",
+        charts.won_against_quota,
+        cumulative,
+        SYMBOLS.get(currency, ""),
+        as_of=f.as_of,
+        **scope,
+    ),
     key="won_by_month_chart",
 )
 how_computed("months", ["won", "quota"], ["won_by_month", "quota_by_month"])

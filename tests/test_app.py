@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 from pathlib import Path
@@ -153,3 +154,36 @@ def test_first_start_without_a_database_builds_the_demo(app, tmp_path):
     assert not at.exception
     assert at.toast == []  # the cached preparation is replayed without a new toast
     assert len(at.metric) == 7
+
+
+def chart_series(at: AppTest, key: str) -> dict[str, list]:
+    """A chart's series as sent to the browser: name -> values (x for the horizontal
+    forecast bars, y otherwise)."""
+    chart = next(c for c in at.get("plotly_chart") if c.proto.id.endswith(key))
+    spec = json.loads(chart.proto.spec)
+    return {
+        trace["name"]: trace["x"] if trace.get("orientation") == "h" else trace["y"]
+        for trace in spec["data"]
+    }
+
+
+def test_overview_charts_show_the_figures_and_follow_the_running_totals_toggle(app, tiny_path):
+    at = app(tiny_path, as_of="2026-11-18")
+    # The quarter's forecast: closed = quarter-to-date won (42,501.00), then commit and
+    # best case from the open deals closing this quarter.
+    forecast = chart_series(at, "forecast_chart")
+    assert forecast == {"Closed": [42501.0], "Commit": [51000.0], "Best Case": [30000.0]}
+    # Won per month sums to the year-to-date won in the tile's help ($53,501.50); no bar
+    # for December, which has not started.
+    monthly = [7000.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 4000.0, 12000.25, 30500.75, None]
+    assert chart_series(at, "won_by_month_chart")["Won"] == monthly
+    assert sum(v for v in monthly if v) == 53501.5
+    assert "Won \\$53,501\\.50 in 7 deals" in metric(at, "Year to date · won").proto.help
+
+    at.toggle(key="overview_cumulative").set_value(True).run()
+    running = chart_series(at, "won_by_month_chart")
+    assert running["Won"] == [7000.5] * 8 + [11000.5, 23000.75, 53501.5, None]
+    assert running["Quota"] == [25000.0 * month for month in range(1, 13)]
+
+    at.toggle(key="overview_cumulative").set_value(False).run()
+    assert chart_series(at, "won_by_month_chart")["Won"] == monthly

@@ -185,6 +185,16 @@ def run_for_display(metric: str, columns: tuple[str, ...], **params) -> pa.Table
     return cached(run_state().results, key, lambda: decimals_as_floats(exact.select(columns)))
 
 
+def figure(metric: str, draw, *args, **params):
+    """``draw(run(metric, **params), *args)``: a chart of a metric's result, drawn once
+    per data version and shared by every session (plotly validates every property as a
+    figure is built, which cost a fifth of a warm Overview run; showing a figure only
+    reads it)."""
+    result = run(metric, **params)
+    key = ("figure", metric, draw.__qualname__, args, key_of(params))
+    return cached(run_state().results, key, lambda: draw(result, *args))
+
+
 def decimals_as_floats(table: pa.Table) -> pa.Table:
     floats = [
         pa.field(f.name, pa.float64()) if pa.types.is_decimal(f.type) else f for f in table.schema
