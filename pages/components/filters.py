@@ -96,8 +96,10 @@ def sidebar() -> Filters:
     """Draw the shared filters in the sidebar and return their values."""
     teams = data.run("teams")
     all_reps = data.run("reps")
-    team_names = dict(zip(teams["id"], teams["name"], strict=True))
-    load_from_url(list(team_names), list(all_reps["id"]))
+    # Plain lists first: iterating Arrow-backed columns value by value is slow, and a
+    # demo at scale has thousands of reps.
+    team_names = dict(zip(teams["id"].tolist(), teams["name"].tolist(), strict=True))
+    load_from_url(list(team_names), all_reps["id"].tolist())
     with st.sidebar:
         st.header("Filters")
         as_of = st.date_input(
@@ -126,7 +128,7 @@ def sidebar() -> Filters:
             or None
         )
         reps = all_reps if team_id is None else all_reps[all_reps["team_id"] == team_id]
-        rep_names = dict(zip(reps["id"], reps["name"], strict=True))
+        rep_names = dict(zip(reps["id"].tolist(), reps["name"].tolist(), strict=True))
         if st.session_state.get(KEYS["rep"]) not in rep_names:
             st.session_state[KEYS["rep"]] = ALL
         owner_id = (
