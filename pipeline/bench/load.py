@@ -72,6 +72,9 @@ def server(script: Path, database: Path | None):
     command = [sys.executable, "-m", "streamlit", "run", str(script)]
     options = ["--server.port", str(port), "--server.address", "127.0.0.1"]
     options += ["--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    # As the dashboard's own config (.streamlit/config.toml) runs it; set here too so
+    # the empty page, run outside the project folder, gets the same server settings.
+    options += ["--server.fileWatcherType", "none", "--runner.postScriptGC", "false"]
     process = subprocess.Popen(
         command + options,
         cwd=script.parent,

@@ -188,7 +188,10 @@ def load_section(load: list[LoadResult], load_scale: str) -> list[str]:
         "websocket protocol: each session signs in with the demo persona picker, then asks "
         "for reruns back to back. Throughput = reruns finished per second over the window; "
         "share = throughput / the empty page's at the same session count (budget "
-        f">= {BUDGETS['load_share']:.0%} at 50 sessions).",
+        f">= {BUDGETS['load_share']:.0%} at 50 sessions). Both servers run with the "
+        "project's server settings: no source-file watching and no forced full garbage "
+        "collection after each run, which had cost a page ~70 ms per rerun and capped "
+        "even the empty page at ~14 reruns/s.",
         "",
         "| page | sessions | reruns | reruns/s | p50 | p95 | share of empty page |",
         "|---|--:|--:|--:|--:|--:|--:|",
