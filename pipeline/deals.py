@@ -298,28 +298,16 @@ SELECT
     $next_step AS next_step, $next_step_due AS next_step_due, $obstacle AS obstacle,
     $notes AS notes
 """
-_VERSIONED = [
-    "external_id",
-    "name",
-    "account_id",
-    "owner_id",
-    "stage_id",
-    "status",
-    "amount",
-    "currency",
-    "probability_override",
-    "forecast_category",
-    "deal_type",
-    "source",
-    "created_at",
-    "close_date",
-    "closed_at",
-    "lost_reason",
-    "next_step",
-    "next_step_due",
-    "obstacle",
-    "notes",
-]
+# The fields of a deals row that history does not hold; every other one is versioned.
+_UNVERSIONED = {
+    "id",
+    "version",
+    "last_activity_at",
+    "stage_entered_at",
+    "push_count",
+    "updated_at",
+    "updated_by",
+}
 _WRITTEN = [
     "name",
     "owner_id",
@@ -347,9 +335,8 @@ def write(
     key = {"id": new["id"], "version": new["version"]}
     con.execute(_UPDATE, {**{f: new[f] for f in _WRITTEN}, **key, "at": at, "actor": actor.id})
     con.execute(_CLOSE_VERSION, {**key, "at": at})
-    con.execute(
-        _OPEN_VERSION, {**{f: new[f] for f in _VERSIONED}, **key, "at": at, "actor": actor.id}
-    )
+    versioned = {f: value for f, value in new.items() if f not in _UNVERSIONED}
+    con.execute(_OPEN_VERSION, {**versioned, **key, "at": at, "actor": actor.id})
     history.advance_clock(con, at)
     history.refresh_deal_facts(con, new, was=was)
 
