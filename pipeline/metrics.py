@@ -105,10 +105,6 @@ def context(con: duckdb.DuckDBPyConnection, day: date, fiscal_start: int | None 
     )
 
 
-def as_of_params(con: duckdb.DuckDBPyConnection, day: date) -> dict:
-    return context(con, day).as_of_params()
-
-
 def fiscal_start_month(con: duckdb.DuckDBPyConnection) -> int:
     return int(get_setting(con, "fiscal_year_start_month", "1"))
 

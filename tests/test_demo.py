@@ -135,8 +135,8 @@ def test_current_state_branch_equals_history_rebuild(demo_db):
     """deals_as_of reads the deals table when nothing changed after the instant; that
     must give exactly the rows the history rebuild gives."""
     end = end_of_day(AS_OF)
-    assert metrics.as_of_params(demo_db, AS_OF) == {"as_of_end": end, "current": True}
-    assert metrics.as_of_params(demo_db, date(2026, 1, 1))["current"] is False
+    assert metrics.context(demo_db, AS_OF).as_of_params() == {"as_of_end": end, "current": True}
+    assert metrics.context(demo_db, date(2026, 1, 1)).current is False
     difference = """
         SELECT count(*) FROM (
             (FROM deals_as_of($at, true) EXCEPT ALL FROM deals_as_of($at, false))
