@@ -90,8 +90,11 @@ def browser_page():
 
 
 def wait_for_app(page) -> None:
-    page.wait_for_selector("[data-test-script-state='notRunning']", state="attached")
+    """Wait until a page with figures has been drawn and its run has finished. The
+    figures come first: before they appear, 'notRunning' can still be the state of the
+    previous screen (the sign-in form), and reading then catches a half-drawn page."""
     page.wait_for_selector("[data-testid='stMetric']")
+    page.wait_for_selector("[data-test-script-state='notRunning']", state="attached")
 
 
 def choose(page, label: str, option: str) -> None:
