@@ -208,8 +208,12 @@ def credentials(con: duckdb.DuckDBPyConnection) -> dict:
 def sign_in_mode(con: duckdb.DuckDBPyConnection) -> str:
     """'demo' (pick a persona, no password) only for the generated demo database;
     every other database signs in with a password, whatever its settings say."""
-    is_demo = db.get_setting(con, "demo_anchor") is not None
-    if is_demo and db.get_setting(con, "auth_mode") == "demo":
+    return sign_in_mode_of(db.all_settings(con))
+
+
+def sign_in_mode_of(stored: dict[str, str]) -> str:
+    """sign_in_mode from the stored settings (the app reads them once per plan)."""
+    if "demo_anchor" in stored and stored.get("auth_mode") == "demo":
         return "demo"
     return "password"
 

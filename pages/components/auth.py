@@ -4,8 +4,8 @@ Two modes, chosen by pipeline.users.sign_in_mode: the generated demo database of
 clearly labelled persona picker (no passwords exist there); every other database asks
 for an e-mail and password through streamlit-authenticator, which checks the bcrypt
 hash and keeps people signed in with a signed cookie. The signed-in user's id lives in
-st.session_state and is re-read from the database on every run, so disabling a user
-takes effect at once.
+st.session_state; the user is read again whenever the people or settings change (see
+data.run_for_plan), so disabling a user takes effect on their next run.
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ COOKIE_DAYS = 7
 
 def current_user() -> users.User | None:
     """The signed-in, still active user, or None."""
-    user = users.get(data.cursor(), st.session_state.get(USER_KEY))
+    user_id = st.session_state.get(USER_KEY)
+    user = None if user_id is None else data.run_for_plan("users.get", user_id=user_id)
     if user is None or not user.active:
         st.session_state.pop(USER_KEY, None)
         return None
@@ -38,7 +39,7 @@ def signed_in() -> users.User:
 
 def sign_in() -> None:
     """The sign-in screen for the database's mode."""
-    if users.sign_in_mode(data.cursor()) == "demo":
+    if users.sign_in_mode_of(data.stored_settings()) == "demo":
         persona_picker()
     else:
         password_sign_in()
@@ -53,7 +54,7 @@ def persona_picker() -> None:
         icon=":material/theater_comedy:",
     )
     people = {user.id: user for user in users.active_users(data.cursor())}
-    teams = data.run("teams").set_index("id")["name"].to_dict()
+    teams = data.run_for_plan("teams").set_index("id")["name"].to_dict()
 
     def label(user_id: int) -> str:
         user = people[user_id]
@@ -108,7 +109,7 @@ def password_sign_in() -> None:
 
 def sidebar(user: users.User) -> None:
     with st.sidebar:
-        demo = users.sign_in_mode(data.cursor()) == "demo"
+        demo = users.sign_in_mode_of(data.stored_settings()) == "demo"
         note = " · demo persona" if demo else ""
         st.caption(f"Signed in as **{markdown_text(user.name)}** · {user.role}{note}")
         if st.button("Sign out", key="sign_out", icon=":material/logout:"):

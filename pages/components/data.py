@@ -32,6 +32,7 @@ from pipeline import (
     health,
     metrics,
     missing_deals,
+    plan_cache,
     quotas,
     settings,
     users,
@@ -46,6 +47,7 @@ READ_MODULES = {
     "settings": settings,
     "quotas": quotas,
     "missing_deals": missing_deals,
+    "users": users,
 }
 
 
@@ -177,6 +179,24 @@ def cached(results: dict, key: tuple, make):
         return results.setdefault(key, make())
 
 
+def run_for_plan(metric: str, **params):
+    """Like run(), for results only the plan can move (people, teams, settings): kept
+    across deal saves, activities and forecast calls (see pipeline.plan_cache), so the
+    frame's sign-in, settings and filter lists are not read again after every save."""
+    return plan_cache.cached(plan(), metric, params, lambda: call(metric, params))
+
+
+def cached_for_plan(name: str, make):
+    """``make()``, kept per plan version like run_for_plan (for values built from its
+    results)."""
+    return plan_cache.cached(plan(), name, {}, make)
+
+
+def plan() -> tuple:
+    """This data version's plan key (the day does not enter it)."""
+    return context_of(date.today()).plan
+
+
 def run_for_display(metric: str, columns: tuple[str, ...], **params) -> pa.Table:
     """The ``columns`` of run()'s Arrow table, with exact decimals as floats, for a table
     to show (downloads use run()'s exact values). Made once per data version."""
@@ -233,8 +253,12 @@ def _daily(path: str, day: date) -> dict:
     return {}
 
 
+def stored_settings() -> dict[str, str]:
+    return run_for_plan("settings.stored")
+
+
 def setting(key: str, default: str) -> str:
-    return run("settings.stored").get(key) or default
+    return stored_settings().get(key) or default
 
 
 def now() -> datetime:
@@ -244,7 +268,7 @@ def now() -> datetime:
 
 
 def is_demo() -> bool:
-    return "demo_anchor" in run("settings.stored")
+    return "demo_anchor" in stored_settings()
 
 
 def import_files(request: importer.Request, *, write: bool, progress=None) -> importer.Report:

@@ -7,9 +7,11 @@ session (it wins over defaults); after that the widgets are the source of truth.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 
+import pandas as pd
 import streamlit as st
 
 from pages.components import data
@@ -48,7 +50,7 @@ def parse_date(text: str | None) -> date | None:
         return None
 
 
-def load_from_url(team_ids: list[int], rep_ids: list[int]) -> None:
+def load_from_url(team_ids: Collection[int], rep_ids: Collection[int]) -> None:
     """Seed the widgets from the URL on a session's first run; bad values are ignored."""
     if st.session_state.get("filters_loaded"):
         return
@@ -92,14 +94,45 @@ def forget_rep() -> None:
     st.session_state[KEYS["rep"]] = ALL
 
 
+@dataclass(frozen=True)
+class Choices:
+    """What the team and rep boxes offer: names by id, in display order, and each
+    team's reps. Made once per plan version: a deal save cannot change them, and at
+    scale (thousands of reps) rebuilding them took a fifth of a page run."""
+
+    team_names: dict[int, str]
+    rep_names: dict[int, str]
+    reps_of_team: dict[int, dict[int, str]]
+
+    def reps(self, team_id: int | None) -> dict[int, str]:
+        return self.rep_names if team_id is None else self.reps_of_team.get(team_id, {})
+
+
+def choices() -> Choices:
+    return data.cached_for_plan("filter choices", make_choices)
+
+
+def make_choices() -> Choices:
+    teams = data.run_for_plan("teams")
+    reps = data.run_for_plan("reps")
+    # Plain lists: iterating Arrow-backed columns value by value is slow.
+    columns = (reps["id"].tolist(), reps["name"].tolist(), reps["team_id"].tolist())
+    rep_rows = zip(*columns, strict=True)
+    reps_of_team: dict[int, dict[int, str]] = {}
+    rep_names = {}
+    for rep_id, name, team_id in rep_rows:
+        rep_names[rep_id] = name
+        if pd.notna(team_id):  # a rep without a team is in no team's list
+            reps_of_team.setdefault(int(team_id), {})[rep_id] = name
+    team_names = dict(zip(teams["id"].tolist(), teams["name"].tolist(), strict=True))
+    return Choices(team_names, rep_names, reps_of_team)
+
+
 def sidebar() -> Filters:
     """Draw the shared filters in the sidebar and return their values."""
-    teams = data.run("teams")
-    all_reps = data.run("reps")
-    # Plain lists first: iterating Arrow-backed columns value by value is slow, and a
-    # demo at scale has thousands of reps.
-    team_names = dict(zip(teams["id"].tolist(), teams["name"].tolist(), strict=True))
-    load_from_url(list(team_names), all_reps["id"].tolist())
+    offered = choices()
+    team_names = offered.team_names
+    load_from_url(team_names, offered.rep_names)
     with st.sidebar:
         st.header("Filters")
         as_of = st.date_input(
@@ -127,8 +160,7 @@ def sidebar() -> Filters:
             )
             or None
         )
-        reps = all_reps if team_id is None else all_reps[all_reps["team_id"] == team_id]
-        rep_names = dict(zip(reps["id"].tolist(), reps["name"].tolist(), strict=True))
+        rep_names = offered.reps(team_id)
         if st.session_state.get(KEYS["rep"]) not in rep_names:
             st.session_state[KEYS["rep"]] = ALL
         owner_id = (
