@@ -16,6 +16,21 @@ PACE = "#6b7280"
 CATEGORY_COLOURS = {"Closed": "#15803d", "Commit": "#2563eb", "Best Case": "#93c5fd"}
 
 
+class Figure(go.Figure):
+    """A plotly figure that is finished once built: the pages draw each one once per data
+    version and only show it after that. st.plotly_chart asks for its dict form on every
+    run, which plotly makes by deep-copying the whole figure; here it is made once."""
+
+    def __init__(self, spec: dict):
+        super().__init__(spec)
+        self._shown_dict = None
+
+    def to_dict(self) -> dict:
+        if self._shown_dict is None:
+            self._shown_dict = super().to_dict()
+        return self._shown_dict
+
+
 def base_layout(height: int, **extra) -> dict:
     return {
         "height": height,
@@ -26,7 +41,7 @@ def base_layout(height: int, **extra) -> dict:
     }
 
 
-def won_against_quota(frame: pd.DataFrame, cumulative: bool, symbol: str) -> go.Figure:
+def won_against_quota(frame: pd.DataFrame, cumulative: bool, symbol: str) -> Figure:
     """Won revenue per month (bars) against quota (line); running totals when cumulative."""
     won = frame["cumulative_won" if cumulative else "won"].astype(float)
     quota = frame["cumulative_quota" if cumulative else "quota"].astype(float)
@@ -35,7 +50,7 @@ def won_against_quota(frame: pd.DataFrame, cumulative: bool, symbol: str) -> go.
     money = symbol + "%{y:,.2f}"
     bars = {"type": "bar", "x": months, "y": list(won), "name": "Won"}
     line = {"type": "scatter", "x": months, "y": list(quota), "name": "Quota"}
-    return go.Figure(
+    return Figure(
         {
             "data": [
                 {**bars, "marker": {"color": WON}, "hovertemplate": money},
@@ -51,7 +66,7 @@ def won_against_quota(frame: pd.DataFrame, cumulative: bool, symbol: str) -> go.
     )
 
 
-def forecast_bullet(forecast: dict, symbol: str) -> go.Figure:
+def forecast_bullet(forecast: dict, symbol: str) -> Figure:
     """The quarter's forecast roll-ups as stacked bars against quota and pace lines."""
     bars = [
         {
@@ -103,7 +118,7 @@ def forecast_bullet(forecast: dict, symbol: str) -> go.Figure:
         }
         for name, x, _, _ in marks
     ]
-    return go.Figure(
+    return Figure(
         {
             "data": bars,
             "layout": base_layout(
