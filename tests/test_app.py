@@ -12,6 +12,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from pipeline import demo
+from pipeline.metrics import DEFINITIONS, sql_text
 from tests.apptest import start_app
 
 EXECUTIVE = 1  # Erin Exec in tests/fixtures/tiny.sql; the demo's first user is its executive
@@ -173,6 +174,8 @@ def test_overview_charts_show_the_figures_and_follow_the_running_totals_toggle(a
     # best case from the open deals closing this quarter.
     forecast = chart_series(at, "forecast_chart")
     assert forecast == {"Closed": [42501.0], "Commit": [51000.0], "Best Case": [30000.0]}
+    # Shown again from the same drawn figure on the next run: unchanged.
+    assert chart_series(at.run(), "forecast_chart") == forecast
     # Won per month sums to the year-to-date won in the tile's help ($53,501.50); no bar
     # for December, which has not started.
     monthly = [7000.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 4000.0, 12000.25, 30500.75, None]
@@ -187,3 +190,20 @@ def test_overview_charts_show_the_figures_and_follow_the_running_totals_toggle(a
 
     at.toggle(key="overview_cumulative").set_value(False).run()
     assert chart_series(at, "won_by_month_chart")["Won"] == monthly
+
+
+def test_how_is_this_computed_draws_its_definitions_and_sql_only_when_opened(app, tiny_path):
+    at = app(tiny_path, as_of="2026-11-18")
+    assert len(at.code) == 0  # four closed popovers send nothing but their buttons
+    at.session_state["how_tiles"] = True
+    at.run()
+    # The SQL files themselves, as shown (st.code drops the final newline).
+    assert [code.value for code in at.code] == [
+        sql_text("won_by_period").rstrip("\n"),
+        sql_text("quota_by_month").rstrip("\n"),
+    ]
+    shown_markdown = [element.value for element in at.markdown]
+    for name in ["won", "quota", "attainment", "pace", "gap", "vs_pace"]:
+        assert f"- {DEFINITIONS[name]}" in shown_markdown
+    # The tiles' figures are unchanged by opening it.
+    assert metric(at, "Year to date · won").value == "$53,502"
