@@ -33,6 +33,12 @@ def test_read_attainment_and_switch_team(tiny_path):
         # The progress bar's label can paint a moment after the rest of the tile.
         ytd.get_by_text("Attainment 17.8% of $300,000.00 quota").wait_for()
         assert "$53,502" in ytd.inner_text()
+        # The tiles' "How is this computed?" opens on the definitions and the SQL files.
+        page.locator(".st-key-how_tiles").get_by_role("button").click()
+        page.get_by_text("pipeline/sql/won_by_period.sql").wait_for()
+        assert page.get_by_text("Won revenue: the sum of amount over deals won").is_visible()
+        assert "WITH periods AS" in page.locator("[data-testid='stCode']").first.inner_text()
+        page.keyboard.press("Escape")
         choose(page, "Team", "West")
         # West YTD: Cal 20,000 + Dee 4,000 against Cal's 11 x 12,000 (November is zero).
         page.get_by_text("Attainment 18.2% of $132,000.00 quota").wait_for()
