@@ -108,6 +108,11 @@ def one_version_per_run():
         st.session_state.pop(RUN_STATE, None)
 
 
+def in_page_run() -> bool:
+    """Whether this run is inside one_version_per_run (the frame's page runs are)."""
+    return RUN_STATE in st.session_state
+
+
 def run_state() -> RunState:
     state = st.session_state.get(RUN_STATE)
     if state is not None:
@@ -116,7 +121,7 @@ def run_state() -> RunState:
     shared = connection(path)
     version = db.data_version(shared.cursor())
     state = RunState(shared, version, _results(path, version))
-    if RUN_STATE in st.session_state:  # inside one_version_per_run
+    if in_page_run():
         st.session_state[RUN_STATE] = state
     return state
 

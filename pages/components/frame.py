@@ -3,8 +3,8 @@
 Streamlit treats an app with a `pages/` folder in its legacy multipage mode until the
 first call to st.navigation. So in the first session after a server start, a deep link
 such as /overview runs pages/overview.py directly, without this frame. `ensure()`
-catches that run, calls st.navigation (which ends legacy mode for the whole server)
-and switches to the page it resolved, so the same URL then goes through the frame like any other.
+catches that run and runs the frame around it; its st.navigation ends legacy mode for
+the whole server, so the same URL then goes through the frame like any other.
 """
 
 from __future__ import annotations
@@ -74,7 +74,11 @@ def run() -> None:
 
 
 def ensure() -> None:
-    """Called by pages: reroute a run that bypassed the frame (see the module docstring)."""
-    if "filters" not in st.session_state:
-        intended = st.navigation(pages(), position="hidden")
-        st.switch_page(intended, query_params=st.query_params.to_dict())
+    """Called by pages: a run that bypassed the frame (see the module docstring) runs
+    the frame here instead, which runs the page inside it, and ends. The frame marks
+    its runs (data.one_version_per_run), so an unmarked page run did not come through
+    it. AppTest, which starts every run in legacy mode, runs a page it switched to that
+    way each time; running the frame in the same run keeps that run's clicks."""
+    if not data.in_page_run():
+        run()
+        st.stop()
