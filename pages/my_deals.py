@@ -38,19 +38,14 @@ search = search_column.text_input(
 )
 now = data.now()
 medians = data.run_daily("workspace.stage_time_medians")
-first = data.run("workspace.open_deals", **scope, search=search, now=now, medians=medians, page=1)
+listing_params = {**scope, "search": search, "now": now, "medians": medians}
+first = data.run("workspace.open_deals", **listing_params, page=1)
 total = int(first["total_deals"].iloc[0]) if len(first) else 0
 pages_count = max(1, -(-total // workspace.PAGE_SIZE))
 page = page_column.number_input(
     f"Page (of {pages_count})", min_value=1, max_value=pages_count, step=1, key="deals_page"
 )
-listing = (
-    first
-    if page == 1
-    else data.run(
-        "workspace.open_deals", **scope, search=search, now=now, medians=medians, page=page
-    )
-)
+listing = data.run("workspace.open_deals", **listing_params, page=page)
 
 tiles = st.columns(6)
 tiles[0].metric("Open deals", f"{total:,}")
@@ -72,7 +67,14 @@ how_computed(
 if total == 0:
     st.info("No open deals match." if search else "No open deals here yet.")
 else:
-    selected = deal_view.deal_table(listing, currency, show_owner=user.role != "rep")
+    shown = data.derived(
+        "workspace.open_deals",
+        deal_view.display_table,
+        user.role != "rep",
+        **listing_params,
+        page=page,
+    )
+    selected = deal_view.deal_table(listing, shown, currency)
     if selected is not None:
         st.query_params["deal"] = str(selected)
     st.caption(

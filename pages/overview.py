@@ -80,7 +80,7 @@ st.subheader(f"Forecast for the quarter {quarter.start:%d %b} – {last_day:%d %
 left, right = st.columns([3, 1])
 with left:
     st.plotly_chart(
-        data.figure(
+        data.derived(
             "forecast_for_quarter",
             charts.forecast_bullet,
             SYMBOLS.get(currency, ""),
@@ -171,7 +171,7 @@ how_computed(
 st.subheader(f"Won revenue by month · {periods.fiscal_year_label(f.as_of, fiscal_start)}")
 cumulative = st.toggle("Running totals", key="overview_cumulative")
 st.plotly_chart(
-    data.figure(
+    data.derived(
         "won_by_month",
         charts.won_against_quota,
         cumulative,

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import functools
 import inspect
+import threading
+import weakref
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -109,7 +111,7 @@ def one_version_per_run():
 
 
 def in_page_run() -> bool:
-    """Whether this run is inside one_version_per_run (the frame's page runs are)."""
+    """Whether this run is inside one_version_per_run (the frame's runs are)."""
     return RUN_STATE in st.session_state
 
 
@@ -167,7 +169,22 @@ def key_of(params: dict) -> tuple:
 
 
 def table_key(frame: pd.DataFrame) -> tuple:
-    return (tuple(frame.columns), tuple(pd.util.hash_pandas_object(frame, index=True)))
+    """A table's content as a key, hashed once per table object (the day's stage
+    medians are passed on every run of My deals)."""
+    known = _table_keys.get(id(frame))
+    if known is not None and known[0]() is frame:
+        return known[1]
+    key = (tuple(frame.columns), tuple(pd.util.hash_pandas_object(frame, index=True)))
+    with _table_keys_lock:
+        for dead in [i for i, (ref, _) in _table_keys.items() if ref() is None]:
+            del _table_keys[dead]
+        _table_keys[id(frame)] = (weakref.ref(frame), key)
+    return key
+
+
+# Keys of live tables by id; the weak reference tells a reused id from the same table.
+_table_keys: dict[int, tuple[weakref.ref, tuple]] = {}
+_table_keys_lock = threading.Lock()
 
 
 MAX_RESULTS = 1_000  # per data version: past it (many dates and scopes), start over
@@ -210,14 +227,14 @@ def run_for_display(metric: str, columns: tuple[str, ...], **params) -> pa.Table
     return cached(run_state().results, key, lambda: decimals_as_floats(exact.select(columns)))
 
 
-def figure(metric: str, draw, *args, **params):
-    """``draw(run(metric, **params), *args)``: a chart of a metric's result, drawn once
-    per data version and shared by every session (plotly validates every property as a
-    figure is built, which cost a fifth of a warm Overview run; showing a figure only
-    reads it)."""
+def derived(metric: str, make, *args, **params):
+    """``make(run(metric, **params), *args)``: what a page builds from a metric's result
+    to show it (a chart, a display table), made once per data version and shared by
+    every session, so callers must not change it. Plotly validates every property as a
+    figure is built, which cost a fifth of a warm Overview run; showing one only reads it."""
     result = run(metric, **params)
-    key = ("figure", metric, draw.__qualname__, args, key_of(params))
-    return cached(run_state().results, key, lambda: draw(result, *args))
+    key = ("derived", metric, make.__module__, make.__qualname__, args, key_of(params))
+    return cached(run_state().results, key, lambda: make(result, *args))
 
 
 def decimals_as_floats(table: pa.Table) -> pa.Table:

@@ -14,8 +14,8 @@ from pipeline import permissions, users
 FLAGS = {"stale": "stale", "overdue": "overdue", "no_next_step": "no next step", "stuck": "stuck"}
 
 
-def deal_table(listing: pd.DataFrame, currency: str, *, show_owner: bool) -> int | None:
-    """The page of deals as a table; returns the id of the row the user selected."""
+def display_table(listing: pd.DataFrame, show_owner: bool) -> pd.DataFrame:
+    """A page of open deals (workspace.open_deals) as the list shows it."""
     table = pd.DataFrame(
         {
             "Deal": listing["name"],
@@ -30,12 +30,16 @@ def deal_table(listing: pd.DataFrame, currency: str, *, show_owner: bool) -> int
             "Last activity": listing["last_activity_at"],
             "Flags": [
                 " · ".join(label for flag, label in FLAGS.items() if row[flag])
-                for _, row in listing.iterrows()
+                for row in listing[list(FLAGS)].to_dict("records")
             ],
         }
     )
-    if not show_owner:
-        table = table.drop(columns=["Owner"])
+    return table if show_owner else table.drop(columns=["Owner"])
+
+
+def deal_table(listing: pd.DataFrame, table: pd.DataFrame, currency: str) -> int | None:
+    """The page of deals (``table``, made by display_table from ``listing``); returns
+    the id of the row the user selected."""
     event = st.dataframe(
         table,
         key="deal_list",

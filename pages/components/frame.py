@@ -58,16 +58,17 @@ def shown_if(allowed: bool) -> str:
 def run() -> None:
     st.set_page_config(page_title="Sales pipeline", page_icon=":material/insights:", layout="wide")
     problem = data.open_database()
-    user = None if problem else auth.current_user()
-    page = st.navigation(pages(user), position="sidebar" if user else "hidden")
     if problem:
+        st.navigation(pages(), position="hidden")
         st.error(problem, icon="⚠️")
         st.stop()
-    if user is None:
-        auth.sign_in()
-        st.stop()
-    st.session_state["signed_in_user"] = user
-    with data.one_version_per_run():
+    with data.one_version_per_run():  # sign-in and page read one data version
+        user = auth.current_user()
+        page = st.navigation(pages(user), position="sidebar" if user else "hidden")
+        if user is None:
+            auth.sign_in()
+            st.stop()
+        st.session_state["signed_in_user"] = user
         auth.sidebar(user)
         st.session_state["filters"] = filters.sidebar()
         page.run()
