@@ -98,7 +98,9 @@ def page_section(pages: list[PageResult]) -> list[str]:
     lines = [
         "## Pages",
         "",
-        "A whole script run under Streamlit's AppTest, signed in as the page's user. "
+        "A whole script run under Streamlit's AppTest, signed in as the page's user, through "
+        "the frame (sign-in, sidebar filters) as a browser's run goes; each run is checked to "
+        "have drawn the sidebar. "
         "*Warm*: results served from the cache. *After a write*: each run follows a new "
         "data version (what every deal save does), so every figure that depends on deals is "
         "recomputed; quotas, which a deal save cannot move, are kept per plan version. "
