@@ -97,8 +97,8 @@ def forget_rep() -> None:
 @dataclass(frozen=True)
 class Choices:
     """What the team and rep boxes offer: names by id, in display order, and each
-    team's reps. Made once per plan version: a deal save cannot change them, and at
-    scale (thousands of reps) rebuilding them took a fifth of a page run."""
+    team's reps. Made once per plan version (a deal save cannot change them) instead of
+    on every run: a sales team at scale has thousands of reps."""
 
     team_names: dict[int, str]
     rep_names: dict[int, str]
