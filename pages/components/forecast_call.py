@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pandas as pd
 import streamlit as st
 
 from pages.components import data
@@ -16,9 +17,8 @@ def show(user: users.User, currency: str, now: datetime) -> None:
     if not permissions.can_submit_forecast(user):
         return
     st.divider()
-    quarter, calls = data.run(
-        "workspace.forecast_calls_this_quarter", user_id=user.id, today=now.date()
-    )
+    call_params = {"user_id": user.id, "today": now.date()}
+    quarter, calls = data.run("workspace.forecast_calls_this_quarter", **call_params)
     st.subheader("Forecast call", anchor=False)
     week_start = now.date().toordinal() - now.weekday()
     this_week = calls[[d.toordinal() >= week_start for d in calls["week_of"]]]
@@ -45,9 +45,7 @@ def show(user: users.User, currency: str, now: datetime) -> None:
         submit(user)
     if len(calls):
         st.dataframe(
-            calls.rename(columns={"week_of": "Week of", "submitted_at": "Submitted",
-                                  "commit_amount": "Commit", "best_case_amount": "Best case",
-                                  "note": "Note"}).astype({"Commit": float, "Best case": float}),
+            data.derived("workspace.forecast_calls_this_quarter", calls_table, **call_params),
             key="forecast_calls", hide_index=True,
             column_config={
                 "Commit": st.column_config.NumberColumn(format=money_column_format(currency)),
@@ -55,6 +53,14 @@ def show(user: users.User, currency: str, now: datetime) -> None:
                 "Submitted": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
             },
         )  # fmt: skip
+
+
+def calls_table(quarter_and_calls: tuple) -> pd.DataFrame:
+    """The quarter's calls as the table shows them."""
+    _, calls = quarter_and_calls
+    names = {"week_of": "Week of", "submitted_at": "Submitted", "commit_amount": "Commit",
+             "best_case_amount": "Best case", "note": "Note"}  # fmt: skip
+    return calls.rename(columns=names).astype({"Commit": float, "Best case": float})
 
 
 def submit(user: users.User) -> None:
