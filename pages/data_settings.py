@@ -62,7 +62,7 @@ def mapping_form(source: str, paths: list[Path], names: list[str]) -> fields.Map
     """For "other" files: each file's role and columns, suggested and editable; the
     choice is remembered for the next import."""
     remembered = data.remembered_mapping()
-    found = importer.inspect(source, paths, names, remembered)
+    found = data.inspect_files(source, paths, names, remembered)
     columns: dict[str, dict[str, str]] = {}
     for item in found:
         if item.problem:

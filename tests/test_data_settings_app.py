@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pipeline import db, users
+from pipeline.imports import importer
 from tests.apptest import start_app
 
 
@@ -48,3 +49,39 @@ def test_admin_saves_settings_and_sees_health(monkeypatch, tiny_path):
         assert db.get_setting(con, "currency") == "EUR"
     finally:
         con.close()
+
+
+def test_other_files_are_mapped_in_a_form_that_reads_them_once(monkeypatch, tiny_path):
+    con = db.connect(tiny_path)
+    ada = users.add(
+        con, name="Ada Admin", email="ada@example.com", role="admin", password="a-long-password"
+    )
+    con.close()
+    reads = []
+    real_inspect = importer.inspect
+
+    def counted_inspect(*args, **kwargs):
+        reads.append(args[1])
+        return real_inspect(*args, **kwargs)
+
+    monkeypatch.setattr(importer, "inspect", counted_inspect)
+    at = open_page(monkeypatch, tiny_path, ada.id)
+    at.selectbox(key="source").set_value("other").run()
+    deals_csv = (
+        "Deal ID,Title,Owner,Stage,Status,Value,Close date\n"
+        'X-1,Harbor renewal,Cal Rep,Closed Won,won,"$1,200.50",2026-11-02\n'
+    )
+    at.file_uploader(key="uploads").set_value(("harbor.csv", deals_csv.encode(), "text/csv"))
+    at.run()
+    assert not at.exception
+    assert [e.label for e in at.expander] == ["harbor.csv: Deals"]
+    assert at.selectbox(key="map_harbor.csv_deals_amount").value == "Value"
+    assert at.selectbox(key="map_harbor.csv_deals_owner").value == "Owner"
+    # A choice in the form reruns the page; the file is not read again for it.
+    at.selectbox(key="map_harbor.csv_deals_name").set_value("Deal ID").run()
+    assert at.selectbox(key="map_harbor.csv_deals_name").value == "Deal ID"
+    assert len(reads) == 1
+    next(b for b in at.button if b.label == "Check files").click().run()
+    assert not at.exception
+    added = next(m for m in at.metric if m.label == "Deals to add")
+    assert added.value == "1"
