@@ -19,8 +19,10 @@ if not permissions.manages_data(user):
     st.info("Imports, settings and full exports are for admins.")
     st.stop()
 
+# Only the open tab is computed and sent (switching tabs reruns the page): data health
+# and the quota plan scan every deal and person, and need not run after every save.
 import_tab, health_tab, settings_tab, quotas_tab, export_tab = st.tabs(
-    ["Import", "Data health", "Settings", "Quotas", "Export"]
+    ["Import", "Data health", "Settings", "Quotas", "Export"], key="data_tab", on_change="rerun"
 )
 
 
@@ -276,148 +278,153 @@ def missing_deals_section() -> None:
         st.rerun()
 
 
-with import_tab:
-    source = st.selectbox(
-        "Exported from", list(fields.SOURCES), format_func=fields.SOURCES.get, key="source"
-    )
-    uploads = st.file_uploader(
-        "Export files (CSV, TSV or Excel; a deals file, plus history, people, accounts or "
-        "products files when you have them)",
-        type=["csv", "tsv", "txt", "xlsx"],
-        accept_multiple_files=True,
-        key="uploads",
-    )
-    if uploads:
-        paths, names = saved_uploads(uploads)
-        mapping = mapping_form(source, paths, names) if source == "other" else None
-        order = st.radio(
-            "Dates like 03/04/2025 are",
-            ["decided from the data", importer.MONTH_FIRST, importer.DAY_FIRST],
-            horizontal=True,
-            key="date_order",
+if import_tab.open:
+    with import_tab:
+        source = st.selectbox(
+            "Exported from", list(fields.SOURCES), format_func=fields.SOURCES.get, key="source"
         )
-        admin = None
-        if data.is_demo():
-            st.warning(
-                "This is the demo database: importing replaces the demo's deals, people "
-                "and settings with yours, and sign-in then needs a password. Create your "
-                "admin account:"
+        uploads = st.file_uploader(
+            "Export files (CSV, TSV or Excel; a deals file, plus history, people, accounts or "
+            "products files when you have them)",
+            type=["csv", "tsv", "txt", "xlsx"],
+            accept_multiple_files=True,
+            key="uploads",
+        )
+        if uploads:
+            paths, names = saved_uploads(uploads)
+            mapping = mapping_form(source, paths, names) if source == "other" else None
+            order = st.radio(
+                "Dates like 03/04/2025 are",
+                ["decided from the data", importer.MONTH_FIRST, importer.DAY_FIRST],
+                horizontal=True,
+                key="date_order",
             )
-            name_column, email_column, password_column = st.columns(3)
-            admin = importer.NewAdmin(
-                name_column.text_input("Your name", key="admin_name"),
-                email_column.text_input("Your e-mail", key="admin_email"),
-                password_column.text_input("Password", type="password", key="admin_password"),
+            admin = None
+            if data.is_demo():
+                st.warning(
+                    "This is the demo database: importing replaces the demo's deals, people "
+                    "and settings with yours, and sign-in then needs a password. Create your "
+                    "admin account:"
+                )
+                name_column, email_column, password_column = st.columns(3)
+                admin = importer.NewAdmin(
+                    name_column.text_input("Your name", key="admin_name"),
+                    email_column.text_input("Your e-mail", key="admin_email"),
+                    password_column.text_input("Password", type="password", key="admin_password"),
+                )
+            # A check holds only for exactly the files and choices it was run on.
+            asked = repr((source, paths, mapping, order, admin and (admin.name, admin.email)))
+            checked_for, checked_choices, report = st.session_state.get(
+                "import_report", (None, None, None)
             )
-        # A check holds only for exactly the files and choices it was run on.
-        asked = repr((source, paths, mapping, order, admin and (admin.name, admin.email)))
-        checked_for, checked_choices, report = st.session_state.get(
-            "import_report", (None, None, None)
-        )
-        if checked_for != asked:
-            report = None
-        choices = chosen(report)
-        request = importer.Request(
-            source=source,
-            paths=paths,
-            names=names,
-            mapping=mapping,
-            date_order=None if order.startswith("decided") else order,
-            replace_demo=admin is not None,
-            admin=admin,
-            choices=choices,
-        )
-        check_column, import_column, _ = st.columns([1, 1, 5])
-        if check_column.button("Check files", key="check_import"):
-            with st.spinner("Checking every row…"):
-                try:  # the preview runs the whole import, the new admin's checks included
-                    checked = data.import_files(request, write=False)
-                except validation.ValidationError as exc:
-                    show_problems(exc)
-                else:
-                    st.session_state["import_report"] = (asked, choices, checked)
-                    checked_choices, report = choices, checked
-        if report is not None:
-            show_report(report)
-            choice_widgets(report)
-            if chosen(report) != checked_choices:
-                st.info("You changed how stages or owners map: check the files again.")
-            elif report.ok and import_column.button("Import", type="primary", key="run_import"):
-                bar = st.progress(0.0, text="Starting")
-                try:
-                    done = data.import_files(
-                        request, write=True, progress=lambda share, text: bar.progress(share, text)
-                    )
-                except validation.ValidationError as exc:
-                    show_problems(exc)
-                else:
-                    st.session_state.pop("import_report", None)
-                    if done.ok and done.written:
-                        if mapping is not None:
-                            data.remember_mapping(mapping)
-                        st.success(f"Imported: {done.summary()}.")
+            if checked_for != asked:
+                report = None
+            choices = chosen(report)
+            request = importer.Request(
+                source=source,
+                paths=paths,
+                names=names,
+                mapping=mapping,
+                date_order=None if order.startswith("decided") else order,
+                replace_demo=admin is not None,
+                admin=admin,
+                choices=choices,
+            )
+            check_column, import_column, _ = st.columns([1, 1, 5])
+            if check_column.button("Check files", key="check_import"):
+                with st.spinner("Checking every row…"):
+                    try:  # the preview runs the whole import, the new admin's checks included
+                        checked = data.import_files(request, write=False)
+                    except validation.ValidationError as exc:
+                        show_problems(exc)
                     else:
-                        show_report(done)
-    missing_deals_section()
+                        st.session_state["import_report"] = (asked, choices, checked)
+                        checked_choices, report = choices, checked
+            if report is not None:
+                show_report(report)
+                choice_widgets(report)
+                if chosen(report) != checked_choices:
+                    st.info("You changed how stages or owners map: check the files again.")
+                elif report.ok and import_column.button("Import", type="primary", key="run_import"):
+                    bar = st.progress(0.0, text="Starting")
+                    try:
+                        done = data.import_files(
+                            request,
+                            write=True,
+                            progress=lambda share, text: bar.progress(share, text),
+                        )
+                    except validation.ValidationError as exc:
+                        show_problems(exc)
+                    else:
+                        st.session_state.pop("import_report", None)
+                        if done.ok and done.written:
+                            if mapping is not None:
+                                data.remember_mapping(mapping)
+                            st.success(f"Imported: {done.summary()}.")
+                        else:
+                            show_report(done)
+        missing_deals_section()
 
 
 # ----------------------------------------------------------------------- data health
 
-with health_tab:
-    found = data.run("health.report")
-    left, right = st.columns(2)
-    left.metric("Deals", f"{found['deals']:,}")
-    right.metric("Open deals", f"{found['open_deals']:,}")
-    st.dataframe(found["checks"], hide_index=True)
-    st.subheader("Imports")
-    if len(found["imports"]):
-        st.dataframe(found["imports"], hide_index=True)
-        export.downloads(found["imports"], "imports", "imports")
-    else:
-        st.caption("Nothing imported yet.")
+if health_tab.open:
+    with health_tab:
+        found = data.run("health.report")
+        left, right = st.columns(2)
+        left.metric("Deals", f"{found['deals']:,}")
+        right.metric("Open deals", f"{found['open_deals']:,}")
+        st.dataframe(found["checks"], hide_index=True)
+        st.subheader("Imports")
+        if len(found["imports"]):
+            st.dataframe(found["imports"], hide_index=True)
+            export.downloads(found["imports"], "imports", "imports")
+        else:
+            st.caption("Nothing imported yet.")
 
 
 # -------------------------------------------------------------------------- settings
 
-with settings_tab:
-    values = data.run("settings.current")
-    with st.form("settings_form"):
-        typed = {
-            spec.key: st.text_input(spec.label, value=values[spec.key], key=f"set_{spec.key}")
-            for spec in settings.SETTINGS
-        }
-        if st.form_submit_button("Save settings"):
+if settings_tab.open:
+    with settings_tab:
+        values = data.run("settings.current")
+        with st.form("settings_form"):
+            typed = {
+                spec.key: st.text_input(spec.label, value=values[spec.key], key=f"set_{spec.key}")
+                for spec in settings.SETTINGS
+            }
+            if st.form_submit_button("Save settings"):
+                try:
+                    changed = data.save_settings(user, typed)
+                except validation.ValidationError as exc:
+                    show_problems(exc)
+                else:
+                    st.success(f"Saved: {', '.join(changed)}." if changed else "Nothing changed.")
+        st.subheader("Stages")
+        stage_frame = data.run("settings.stages")
+        edited = st.data_editor(
+            stage_frame,
+            hide_index=True,
+            disabled=["id", "pipeline", "position", "is_closed", "is_won"],
+            column_config={
+                "id": None,
+                "probability": st.column_config.NumberColumn(
+                    "Probability %", min_value=0, max_value=100
+                ),
+                "forecast_category": st.column_config.SelectboxColumn(
+                    "Forecast category", options=list(settings.CATEGORIES)
+                ),
+            },
+            key="stage_editor",
+        )
+        if st.button("Save stages", key="save_stages"):
             try:
-                changed = data.save_settings(user, typed)
+                count = data.save_stages(user, edited)
             except validation.ValidationError as exc:
                 show_problems(exc)
             else:
-                st.success(f"Saved: {', '.join(changed)}." if changed else "Nothing changed.")
-    st.subheader("Stages")
-    stage_frame = data.run("settings.stages")
-    edited = st.data_editor(
-        stage_frame,
-        hide_index=True,
-        disabled=["id", "pipeline", "position", "is_closed", "is_won"],
-        column_config={
-            "id": None,
-            "probability": st.column_config.NumberColumn(
-                "Probability %", min_value=0, max_value=100
-            ),
-            "forecast_category": st.column_config.SelectboxColumn(
-                "Forecast category", options=list(settings.CATEGORIES)
-            ),
-        },
-        key="stage_editor",
-    )
-    if st.button("Save stages", key="save_stages"):
-        try:
-            count = data.save_stages(user, edited)
-        except validation.ValidationError as exc:
-            show_problems(exc)
-        else:
-            remember_outcome("stages_outcome", f"{count} stages changed.")
-    show_outcome("stages_outcome")
+                remember_outcome("stages_outcome", f"{count} stages changed.")
+        show_outcome("stages_outcome")
 
 
 # ---------------------------------------------------------------------------- quotas
@@ -427,85 +434,87 @@ def quota_outcome(count: int) -> str:
     return f"{count} monthly quotas changed." if count else "Nothing changed."
 
 
-with quotas_tab:
-    this_year = periods.fiscal_year_start(
-        data.now().date(), int(data.setting("fiscal_year_start_month", "1"))
-    )
-    years = [periods.add_months(this_year, 12 * offset) for offset in (-1, 0, 1)]
-    year_start = st.selectbox(
-        "Fiscal year",
-        years,
-        index=1,
-        format_func=lambda start: (
-            f"{periods.fiscal_year_label(start, start.month)} "
-            f"({start:%b %Y} to {periods.add_months(start, 11):%b %Y})"
-        ),
-        key="quota_year",
-    )
-    st.caption(
-        "Monthly quotas. A team's or the company's own figure counts when it has one; "
-        "otherwise the quotas below it are added up. Blank: no quota for that month."
-    )
-    plan = data.run("quotas.plan", year_start=year_start)
-    month_columns = {
-        quotas.month_column(month): st.column_config.NumberColumn(
-            f"{month:%b %Y}", min_value=0, step=0.01, format="accounting"
+if quotas_tab.open:
+    with quotas_tab:
+        this_year = periods.fiscal_year_start(
+            data.now().date(), int(data.setting("fiscal_year_start_month", "1"))
         )
-        for month in quotas.months(year_start)
-    }
-    edited_plan = st.data_editor(
-        plan,
-        hide_index=True,
-        disabled=["key", "level", "name"],
-        column_config={
-            "key": None,
-            "level": "Level",
-            "name": st.column_config.TextColumn("Who", pinned=True),
-            **month_columns,
-        },
-        key=f"quota_editor_{year_start}",
-    )
-    if st.button("Save quotas", key="save_quotas"):
-        try:
-            count = data.save_quota_plan(user, edited_plan, year_start)
-        except validation.ValidationError as exc:
-            show_problems(exc)
-        else:
-            remember_outcome("quota_outcome", quota_outcome(count))
-    show_outcome("quota_outcome")
-    st.subheader("Upload quotas")
-    st.caption(
-        "A CSV or Excel file with one row per month: month (YYYY-MM), amount, and team "
-        "(a team's name) or rep (an e-mail or name); both blank for the company's own "
-        "quota. Each row replaces that month's quota; other months stay. The download "
-        "below is in the same format."
-    )
-    quota_file = st.file_uploader(
-        "Quota file", type=["csv", "tsv", "txt", "xlsx"], key="quota_upload"
-    )
-    if quota_file is not None and st.button("Upload quotas", key="upload_quotas"):
-        paths, names = saved_uploads([quota_file])
-        try:
-            count = data.upload_quotas(user, paths[0], names[0])
-        except validation.ValidationError as exc:
-            show_problems(exc)
-        else:
-            remember_outcome("quota_upload_outcome", f"{names[0]}: {quota_outcome(count)}")
-    show_outcome("quota_upload_outcome")
-    export.downloads(data.run("quotas.download"), "quotas", "quotas")
+        years = [periods.add_months(this_year, 12 * offset) for offset in (-1, 0, 1)]
+        year_start = st.selectbox(
+            "Fiscal year",
+            years,
+            index=1,
+            format_func=lambda start: (
+                f"{periods.fiscal_year_label(start, start.month)} "
+                f"({start:%b %Y} to {periods.add_months(start, 11):%b %Y})"
+            ),
+            key="quota_year",
+        )
+        st.caption(
+            "Monthly quotas. A team's or the company's own figure counts when it has one; "
+            "otherwise the quotas below it are added up. Blank: no quota for that month."
+        )
+        plan = data.run("quotas.plan", year_start=year_start)
+        month_columns = {
+            quotas.month_column(month): st.column_config.NumberColumn(
+                f"{month:%b %Y}", min_value=0, step=0.01, format="accounting"
+            )
+            for month in quotas.months(year_start)
+        }
+        edited_plan = st.data_editor(
+            plan,
+            hide_index=True,
+            disabled=["key", "level", "name"],
+            column_config={
+                "key": None,
+                "level": "Level",
+                "name": st.column_config.TextColumn("Who", pinned=True),
+                **month_columns,
+            },
+            key=f"quota_editor_{year_start}",
+        )
+        if st.button("Save quotas", key="save_quotas"):
+            try:
+                count = data.save_quota_plan(user, edited_plan, year_start)
+            except validation.ValidationError as exc:
+                show_problems(exc)
+            else:
+                remember_outcome("quota_outcome", quota_outcome(count))
+        show_outcome("quota_outcome")
+        st.subheader("Upload quotas")
+        st.caption(
+            "A CSV or Excel file with one row per month: month (YYYY-MM), amount, and team "
+            "(a team's name) or rep (an e-mail or name); both blank for the company's own "
+            "quota. Each row replaces that month's quota; other months stay. The download "
+            "below is in the same format."
+        )
+        quota_file = st.file_uploader(
+            "Quota file", type=["csv", "tsv", "txt", "xlsx"], key="quota_upload"
+        )
+        if quota_file is not None and st.button("Upload quotas", key="upload_quotas"):
+            paths, names = saved_uploads([quota_file])
+            try:
+                count = data.upload_quotas(user, paths[0], names[0])
+            except validation.ValidationError as exc:
+                show_problems(exc)
+            else:
+                remember_outcome("quota_upload_outcome", f"{names[0]}: {quota_outcome(count)}")
+        show_outcome("quota_upload_outcome")
+        export.downloads(data.run("quotas.download"), "quotas", "quotas")
 
 
 # ---------------------------------------------------------------------------- export
 
-with export_tab:
-    st.write("Every table of the database as CSV files in one zip (passwords excluded).")
-    st.download_button(
-        "Download a full export",
-        data=data.backup,
-        file_name="sales-pipeline-export.zip",
-        mime="application/zip",
-        icon=":material/archive:",
-        on_click="ignore",
-        key="backup",
-    )
-    st.caption(f"{len(exporting.TABLES)} tables: {', '.join(exporting.TABLES)}.")
+if export_tab.open:
+    with export_tab:
+        st.write("Every table of the database as CSV files in one zip (passwords excluded).")
+        st.download_button(
+            "Download a full export",
+            data=data.backup,
+            file_name="sales-pipeline-export.zip",
+            mime="application/zip",
+            icon=":material/archive:",
+            on_click="ignore",
+            key="backup",
+        )
+        st.caption(f"{len(exporting.TABLES)} tables: {', '.join(exporting.TABLES)}.")

@@ -14,6 +14,12 @@ def open_page(monkeypatch, path, user_id):
     return at
 
 
+def open_tab(at, label: str):
+    """Only the open tab is drawn: open another as a click on it would."""
+    at.session_state["data_tab"] = label
+    return at.run()
+
+
 def test_only_admins_manage_data(monkeypatch, tiny_path):
     at = open_page(monkeypatch, tiny_path, 1)  # Erin, executive
     assert [i.value for i in at.info] == ["Imports, settings and full exports are for admins."]
@@ -28,7 +34,11 @@ def test_admin_saves_settings_and_sees_health(monkeypatch, tiny_path):
     con.close()
     at = open_page(monkeypatch, tiny_path, ada.id)
     assert [t.label for t in at.tabs] == ["Import", "Data health", "Settings", "Quotas", "Export"]
-    assert at.metric[0].label == "Deals"
+    assert not at.metric  # only the open tab (Import) is drawn
+    open_tab(at, "Data health")
+    # The tiny fixture's 13 deals, of which deals 10 to 13 are open.
+    assert [(m.label, m.value) for m in at.metric] == [("Deals", "13"), ("Open deals", "4")]
+    open_tab(at, "Settings")
     at.text_input(key="set_stale_after_days").set_value("21")
     at.text_input(key="set_currency").set_value("eur")
     form_button = next(b for b in at.button if b.label == "Save settings")
