@@ -36,9 +36,11 @@ def test_the_benchmark_runs_and_writes_its_report(tmp_path, monkeypatch):
     assert "Database: 1,500 deals" in text
     assert "| Overview | executive, whole company |" in text
     assert "| My deals | admin, every open deal |" in text
+    assert "| Data & settings | admin, Import tab (it opens on) |" in text
+    assert "| Data & settings | admin, Data health tab |" in text
     assert "| **visible everywhere** |" in text
     # The import step raises unless all 2,000 deals of the export were added.
     assert "A Salesforce-format export of 2,000 opportunities" in text
-    for page in ("Overview", "My deals", "Empty page"):
+    for page in ("Overview", "My deals", "Data & settings", "Empty page"):
         for sessions in (1, 2):
             assert f"| {page} | {sessions} |" in text

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from pipeline import db, exporting, health, permissions, settings, users, validation
+from pipeline.bench import peer
 
 
 def test_text_that_a_spreadsheet_would_run_is_neutralised():
@@ -61,6 +62,7 @@ def test_data_health_counts(tiny):
     tiny.execute("UPDATE deals SET amount = NULL WHERE name = 'Maple long shot'")
     tiny.execute("UPDATE deals SET close_date = NULL WHERE name IN ('Kite analytics', 'Iris bid')")
     tiny.execute("UPDATE deals SET name = 'Acme renewal' WHERE name = 'Birch expansion'")
+    tiny.execute("UPDATE deals SET close_date = '2026-11-01' WHERE name = 'Lumen trial'")
     # Missing from an import: Kite (open) awaits a decision, Juno was kept, Iris is lost.
     tiny.execute(
         "INSERT INTO missing_deals (deal_id, import_id, kept_at) "
@@ -74,12 +76,25 @@ def test_data_health_counts(tiny):
         "Deals without an amount": 1,
         "Open deals without a close date": 1,
         "Closed deals without a close date": 1,
-        "Deals closing before they were created": 0,
+        "Deals closing before they were created": 1,
         "Deals with the same name and account as another": 1,
         "Deals without an account": 13,
         "Open deals an import no longer held (close or keep them)": 1,
     }
     assert len(found["imports"]) == 0
+    # The benchmark's pandas peer counts the same.
+    assert peer.data_health(peer.load(tiny)) == {
+        "deals": 13,
+        "open_deals": 4,
+        "without_active_owner": 2,
+        "without_amount": 1,
+        "open_without_close_date": 1,
+        "closed_without_close_date": 1,
+        "closing_before_creation": 1,
+        "duplicate_names": 1,
+        "without_account": 13,
+        "missing_from_import": 1,
+    }
 
 
 def admin(con) -> users.User:

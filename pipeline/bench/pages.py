@@ -37,6 +37,7 @@ class PageCase:
     page: str  # relative to dashboard.py
     user_id: int
     who: str
+    tab: tuple[str, str] | None = None  # (widget key, label) of the tab to open first
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,8 @@ class PageResult:
 
 def cases(con: duckdb.DuckDBPyConnection) -> list[PageCase]:
     """Overview as the executive (the whole company), My deals as the rep with the most
-    open deals, and My deals as an admin (every open deal: the longest list)."""
+    open deals and as an admin (every open deal: the longest list), and Data & settings
+    as an admin on the tab it opens on and on data health (counts over every deal)."""
     executive = db.dict_row(con, "SELECT id, name FROM users WHERE role = 'executive' LIMIT 1", {})
     admin = db.dict_row(con, "SELECT id, name FROM users WHERE role = 'admin' LIMIT 1", {})
     rep = db.dict_row(
@@ -78,7 +80,18 @@ def cases(con: duckdb.DuckDBPyConnection) -> list[PageCase]:
             f"rep with the most open deals ({rep['deals']:,})",
         ),
         PageCase("My deals", "pages/my_deals.py", admin["id"], "admin, every open deal"),
+        PageCase("Data & settings", DATA_SETTINGS, admin["id"], "admin, Import tab (it opens on)"),
+        PageCase(
+            "Data & settings",
+            DATA_SETTINGS,
+            admin["id"],
+            "admin, Data health tab",
+            tab=("data_tab", "Data health"),
+        ),
     ]
+
+
+DATA_SETTINGS = "pages/data_settings.py"
 
 
 def open_page(case: PageCase) -> AppTest:
@@ -91,6 +104,9 @@ def open_page(case: PageCase) -> AppTest:
     if case.page != "pages/overview.py":
         checked_run(at)
         at.switch_page(case.page)
+    if case.tab:
+        key, label = case.tab
+        at.session_state[key] = label
     return at
 
 

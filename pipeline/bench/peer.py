@@ -17,7 +17,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from pipeline import metrics, periods, workspace
+from pipeline import health, metrics, periods, workspace
 from pipeline.bench.timing import Timing, elapsed_ms, repeat
 
 CENTS = Decimal(100)
@@ -32,10 +32,11 @@ class Tables:
     stages: pd.DataFrame
     quotas: pd.DataFrame
     history: pd.DataFrame
+    missing: pd.DataFrame
 
 
 def load(con: duckdb.DuckDBPyConnection) -> Tables:
-    """Every table the two pages read, as DataFrames (amounts in integer cents)."""
+    """Every table the pages read, as DataFrames (amounts in integer cents)."""
 
     def frame(sql: str) -> pd.DataFrame:
         return con.execute(sql).df()
@@ -44,15 +45,16 @@ def load(con: duckdb.DuckDBPyConnection) -> Tables:
         deals=frame(
             "SELECT id, name, owner_id, stage_id, status, CAST(amount * 100 AS BIGINT) AS cents,"
             " probability_override, forecast_category, created_at, close_date, closed_at,"
-            " next_step, last_activity_at, stage_entered_at FROM deals"
+            " next_step, last_activity_at, stage_entered_at, account_id FROM deals"
         ),
-        users=frame("SELECT id, name, role, team_id FROM users"),
+        users=frame("SELECT id, name, role, team_id, active FROM users"),
         teams=frame("SELECT id, name FROM teams"),
         stages=frame("SELECT id, name, probability, forecast_category, is_closed FROM stages"),
         quotas=frame(
             "SELECT user_id, team_id, month, CAST(amount * 100 AS BIGINT) AS cents FROM quotas"
         ),
         history=frame("SELECT deal_id, version, stage_id, valid_from FROM deal_history"),
+        missing=frame("SELECT deal_id, kept_at FROM missing_deals"),
     )
 
 
@@ -202,14 +204,45 @@ def my_deals(t: Tables, owner_id: int, now: datetime, medians: pd.DataFrame, sta
     }
 
 
+def data_health(t: Tables) -> dict[str, int]:
+    """Data & settings' health counts (data_health.sql), over the deals as they stand."""
+    d = t.deals
+    users = t.users.set_index("id")
+    owner_gone = d["owner_id"].map(~users["active"] | (users["name"] == "Unassigned"))
+    is_open = d["status"] == "open"
+    no_close = d["close_date"].isna()
+    copies = d.groupby([d["name"].str.lower(), d["account_id"]], dropna=False).size()
+    waiting = t.missing[t.missing["kept_at"].isna()]["deal_id"]
+    return {
+        "deals": len(d),
+        "open_deals": int(is_open.sum()),
+        "without_active_owner": int(owner_gone.fillna(False).sum()),
+        "without_amount": int(d["cents"].isna().sum()),
+        "open_without_close_date": int((is_open & no_close).sum()),
+        "closed_without_close_date": int((~is_open & no_close).sum()),
+        "closing_before_creation": int((d["close_date"] < d["created_at"].dt.normalize()).sum()),
+        "duplicate_names": int((copies[copies > 1] - 1).sum()),
+        "without_account": int(d["account_id"].isna().sum()),
+        "missing_from_import": int(d[is_open]["id"].isin(waiting).sum()),
+    }
+
+
+def ours_data_health(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    found = health.report(con)
+    counts = dict(zip(health.CHECKS, found["checks"]["deals"], strict=True))
+    return {"deals": found["deals"], "open_deals": found["open_deals"], **counts}
+
+
 @dataclass(frozen=True)
 class PeerResult:
     load_ms: float
     medians_ms: float
     overview: Timing
     my_deals: Timing
+    data_health: Timing
     ours_overview: Timing
     ours_my_deals: Timing
+    ours_data_health: Timing
 
 
 def ours_overview(con: duckdb.DuckDBPyConnection, as_of: date) -> dict:
@@ -282,11 +315,14 @@ def compare(con: duckdb.DuckDBPyConnection, owner_id: int, runs: int) -> PeerRes
         my_deals(t, owner_id, now, ours_medians, stale_days),
         ours_my_deals(con, owner_id, now, ours_medians),
     )
+    same("data health", ours_data_health(con), data_health(t))
     return PeerResult(
         load_ms=load_ms,
         medians_ms=medians_ms,
         overview=repeat(lambda: overview(t, as_of, fiscal_start), runs),
         my_deals=repeat(lambda: my_deals(t, owner_id, now, ours_medians, stale_days), runs),
+        data_health=repeat(lambda: data_health(t), runs),
         ours_overview=repeat(lambda: ours_overview(con, as_of), runs),
         ours_my_deals=repeat(lambda: ours_my_deals(con, owner_id, now, ours_medians), runs),
+        ours_data_health=repeat(lambda: ours_data_health(con), runs),
     )

@@ -125,10 +125,12 @@ def page_section(pages: list[PageResult]) -> list[str]:
 
 
 def peer_section(peer: PeerResult, pages: list[PageResult]) -> list[str]:
-    overview, my_deals = pages[:2]  # the executive's Overview, the rep's My deals
+    # The executive's Overview, the rep's My deals, and the admin's data health tab.
+    overview, my_deals, health = pages[0], pages[1], pages[4]
     rows = (
         ("Overview", peer.overview, peer.ours_overview, overview.warm.p50),
         ("My deals", peer.my_deals, peer.ours_my_deals, my_deals.warm.p50),
+        ("Data & settings (data health)", peer.data_health, peer.ours_data_health, health.warm.p50),
     )
     lines = [
         "## Against a pandas peer",
@@ -139,8 +141,9 @@ def peer_section(peer: PeerResult, pages: list[PageResult]) -> list[str]:
         f"Its load takes {ms(peer.load_ms)} ms, plus {ms(peer.medians_ms)} ms for the "
         "stage medians (kept for the day, as ours are). *Engine*: the peer's figures against "
         "ours computed uncached by `pipeline` (same scope: Overview for the whole company, "
-        "My deals for the rep above). *Page, warm*: the peer recomputes on every run while "
-        "ours are cached until the next write, so a peer page costs its compute plus the "
+        "My deals for the rep above, data health over every deal). *Page, warm*: the peer "
+        "recomputes on every run while ours are cached until the next write, so a peer page "
+        "costs its compute plus the "
         "same rendering; speed-up = (peer compute + our warm page) / our warm page. "
         f"Budget: {BUDGETS['peer_speedup']}x.",
         "",

@@ -38,10 +38,13 @@ def persona_label(con: duckdb.DuckDBPyConnection, user_id: int) -> str:
 def load_targets(path: Path) -> list[load.LoadTarget]:
     con = db.connect(path)
     try:
-        overview, my_deals = pages.cases(con)[:2]
+        overview, my_deals, _, data_settings = pages.cases(con)[:4]
         return [
             load.LoadTarget("Overview", "", persona_label(con, overview.user_id)),
             load.LoadTarget("My deals", "my_deals", persona_label(con, my_deals.user_id)),
+            load.LoadTarget(
+                "Data & settings", "data_settings", persona_label(con, data_settings.user_id)
+            ),
         ]
     finally:
         con.close()
