@@ -635,9 +635,12 @@ def load(con: duckdb.DuckDBPyConnection, spec: DemoSpec, tables: dict[str, pd.Da
             )
         for table in INSERTS:
             insert_frame(con, table, tables[table])
-        # Deal names read "<account> <product>", like most CRMs' naming conventions.
+        # Deal names read "<account> <product> <month opened>", like most CRMs' naming
+        # conventions; the month tells an account's repeat deals apart, as it does in
+        # the CRM (data health would flag them as duplicates otherwise).
         con.execute(
-            "UPDATE deal_history SET name = accounts.name || ' ' || deal_history.name "
+            "UPDATE deal_history SET name = accounts.name || ' ' || deal_history.name || ' ' "
+            "|| strftime(deal_history.created_at, '%b %Y') "
             "FROM accounts WHERE accounts.id = deal_history.account_id"
         )
         history.rebuild_current_deals(con)
