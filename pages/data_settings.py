@@ -374,7 +374,9 @@ if health_tab.open:
         left, right = st.columns(2)
         left.metric("Deals", f"{found['deals']:,}")
         right.metric("Open deals", f"{found['open_deals']:,}")
-        st.dataframe(found["checks"], hide_index=True)
+        st.dataframe(
+            found["checks"], hide_index=True, column_config={"check": "Check", "deals": "Deals"}
+        )
         st.subheader("Imports")
         if len(found["imports"]):
             st.dataframe(found["imports"], hide_index=True)
