@@ -96,9 +96,8 @@ DATA_SETTINGS = "pages/data_settings.py"
 
 def open_page(case: PageCase) -> AppTest:
     """An AppTest session signed in as the case's user, switched to its page (whose next
-    run is its first). Another page is opened through the app's default page first:
-    before st.navigation has registered the pages, AppTest would run the page file as
-    the whole app, without the frame around it."""
+    run is its first). Another page is reached from one run of the default page: AppTest
+    switches to a page by the pages st.navigation registered in an earlier run."""
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT_S)
     at.session_state["user_id"] = case.user_id
     if case.page != "pages/overview.py":
