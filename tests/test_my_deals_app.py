@@ -63,6 +63,8 @@ def test_a_rep_sees_their_open_deals_with_flags(open_page, tiny_path):
     table = at.dataframe(key="deal_list").value
     assert list(table["Deal"]) == ["Juno rollout"]
     assert "no next step" in table["Flags"].iloc[0]
+    # No account and no next step: blank cells, not "None".
+    assert (table["Account"].iloc[0], table["Next step"].iloc[0]) == ("", "")
 
 
 def dollars(text: str) -> int:

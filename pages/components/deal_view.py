@@ -15,18 +15,19 @@ FLAGS = {"stale": "stale", "overdue": "overdue", "no_next_step": "no next step",
 
 
 def display_table(listing: pd.DataFrame, show_owner: bool) -> pd.DataFrame:
-    """A page of open deals (workspace.open_deals) as the list shows it."""
+    """A page of open deals (workspace.open_deals) as the list shows it; missing text is
+    blank (the table would print None)."""
     table = pd.DataFrame(
         {
             "Deal": listing["name"],
-            "Account": listing["account"],
+            "Account": listing["account"].fillna(""),
             "Owner": listing["owner"],
             "Stage": listing["stage"],
             "Amount": listing["amount"].astype(float),
             "Probability": (listing["probability"].astype(float) * 100),
             "Weighted": listing["weighted"].astype(float),
             "Close date": listing["close_date"],
-            "Next step": listing["next_step"],
+            "Next step": listing["next_step"].fillna(""),
             "Last activity": listing["last_activity_at"],
             "Flags": [
                 " · ".join(label for flag, label in FLAGS.items() if row[flag])
