@@ -1,6 +1,7 @@
-"""Command line: python -m pipeline {demo,info,users,import,quotas,bench} ...
+"""Command line: python -m pipeline {demo,info,users,import,quotas} ...
 
-Every user-caused failure prints one line to stderr and exits non-zero.
+Every user-caused failure prints one line to stderr and exits non-zero. The benchmark
+is a command of its own: python -m bench.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from pipeline import bench, db, demo, metrics, users, validation
+from pipeline import db, demo, engine, health, users, validation
 
 
 def parse_day(text: str) -> date:
@@ -33,20 +34,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     demo_cmd = commands.add_parser("demo", help="(re)build the demo database")
-    demo_cmd.add_argument(
-        "--db", help=f"database file (default ${db.ENV_VAR} or {db.DEFAULT_PATH})"
-    )
     demo_cmd.add_argument("--deals", type=positive, default=demo.DemoSpec.deals)
     demo_cmd.add_argument("--seed", type=int, default=demo.DemoSpec.seed)
     demo_cmd.add_argument(
         "--as-of", type=parse_day, default=None, help="anchor date (default today)"
     )
-    info_cmd = commands.add_parser("info", help="what a database holds")
-    info_cmd.add_argument("--db")
+    commands.add_parser("info", help="what a database holds")
     add_user_commands(commands)
     add_import_command(commands)
     quota_cmd = commands.add_parser("quotas", help="upload or download monthly quotas")
-    quota_cmd.add_argument("--db")
     quota_actions = quota_cmd.add_subparsers(dest="action", required=True)
     upload = quota_actions.add_parser(
         "upload",
@@ -56,16 +52,27 @@ def build_parser() -> argparse.ArgumentParser:
     upload.add_argument("file", type=Path)
     download = quota_actions.add_parser("download", help="every quota as CSV, same format")
     download.add_argument("file", type=Path, nargs="?", help="default: standard output")
-    bench_cmd = commands.add_parser(
-        "bench", help="measure pages, the pandas peer, saves and server load; write a report"
-    )
-    bench.add_arguments(bench_cmd)
+    for command in commands.choices.values():
+        add_db_option(command)
     return parser
+
+
+DB_HELP = f"database file (default ${db.ENV_VAR} or {db.DEFAULT_PATH})"
+
+
+def add_db_option(parser: argparse.ArgumentParser) -> None:
+    """--db on a command and on each of its actions, so it can stand before or after
+    the action's name (`users --db F add` and `users add --db F`)."""
+    if not any("--db" in action.option_strings for action in parser._actions):
+        parser.add_argument("--db", help=DB_HELP)
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                child.add_argument("--db", help=DB_HELP, default=argparse.SUPPRESS)
 
 
 def add_user_commands(commands) -> None:
     user_cmd = commands.add_parser("users", help="manage who can sign in")
-    user_cmd.add_argument("--db")
     actions = user_cmd.add_subparsers(dest="action", required=True)
     add = actions.add_parser("add", help="create a user who signs in with a password")
     add.add_argument("--email", required=True)
@@ -94,7 +101,6 @@ def add_import_command(commands) -> None:
     )
     cmd.add_argument("files", nargs="+", type=Path)
     cmd.add_argument("--source", required=True, choices=list(fields.SOURCES))
-    cmd.add_argument("--db")
     cmd.add_argument("--mapping", type=Path, help="JSON: role -> field -> column, stage_order")
     cmd.add_argument("--date-order", choices=[importer.MONTH_FIRST, importer.DAY_FIRST])
     cmd.add_argument("--dry-run", action="store_true", help="check and report; write nothing")
@@ -213,7 +219,7 @@ def run_demo(args: argparse.Namespace) -> None:
 def print_info(path) -> None:
     con = db.connect(path, read_only=True)
     try:
-        for table, count in metrics.query(con, "row_counts").itertuples(index=False):
+        for table, count in health.row_counts(con):
             print(f"  {table:<15} {count:>12,}")
     finally:
         con.close()
@@ -232,11 +238,7 @@ def main(argv: list[str] | None = None) -> int:
             return run_import(args)
         elif args.command == "quotas":
             run_quotas(args)
-        elif args.command == "bench":
-            from pipeline.bench import run  # Streamlit and AppTest: only for this command
-
-            run.run(args)
-    except (db.DatabaseError, validation.ValidationError) as exc:
+    except (db.DatabaseError, validation.ValidationError, engine.Busy) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     return 0

@@ -6,7 +6,7 @@ from datetime import datetime, time
 
 import duckdb
 
-from pipeline import db, deals, users, validation, writes
+from pipeline import db, deals, engine, users, validation
 
 KINDS = ("call", "email", "meeting", "demo", "note", "task")
 OUTCOMES = {
@@ -87,4 +87,4 @@ def log(
         )
         return activity_id
 
-    return writes.transaction(con, work)
+    return engine.transaction(con, work)

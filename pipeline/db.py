@@ -1,12 +1,16 @@
-"""Open, create and migrate the database: the one module that knows the engine.
+"""Open, create and migrate a database, and the small reads and writes every module
+shares (meta, settings, the change log).
 
 A database file records its schema version in the ``meta`` table. Opening an older
-file applies the missing migrations (``migrations/NNNN_*.sql``) in one transaction;
-a newer file is refused, since this code cannot know what it means.
+file applies the missing migrations (``migrations/NNNN_*.sql``, tables only) in one
+transaction; a newer file is refused, since this code cannot know what it means. The
+staging macros (``sql/staging``) are then created, or replaced when this code's
+differ from the ones the file holds. What is specific to DuckDB is in ``engine``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from datetime import datetime
@@ -14,18 +18,18 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import duckdb
+from pipeline import engine
+from pipeline.engine import Connection, DatabaseError
 
 if TYPE_CHECKING:
     import pandas as pd
 
+__all__ = ["DatabaseError", "connect"]
+
 DEFAULT_PATH = Path("data") / "sales.duckdb"
 ENV_VAR = "SALES_DB"
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
-
-
-class DatabaseError(Exception):
-    """A database problem explained in one line, fit to show a user as it is."""
+_STAGING_NAME = re.compile(r"^\d{2}_[a-z0-9_]+\.sql$")
 
 
 def database_path() -> Path:
@@ -43,25 +47,36 @@ def migrations() -> list[tuple[int, str]]:
     return sorted(found)
 
 
+def staging_macros() -> list[tuple[str, str]]:
+    """The staging macros' files as (name, sql), in the order they are created."""
+    folder = resources.files("pipeline.sql") / "staging"
+    return sorted(
+        (entry.name, entry.read_text(encoding="utf-8"))
+        for entry in folder.iterdir()
+        if _STAGING_NAME.match(entry.name)
+    )
+
+
 def latest_version() -> int:
     return migrations()[-1][0]
 
 
-def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+def connect(path: Path | str, *, read_only: bool = False) -> Connection:
     """Open (creating if needed) and migrate the database at ``path``.
 
     Every failure a user can cause (a locked file, a file that is not a database, a
-    database from a newer version) raises DatabaseError with a one-line reason.
+    database from a newer version, a folder that does not exist or cannot be written)
+    raises DatabaseError with a one-line reason.
     """
     path = Path(path)
     if read_only and not path.exists():
         raise DatabaseError(f"No database at {path}.")
-    if path.parent and not path.parent.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        con = duckdb.connect(str(path), read_only=read_only)
-    except duckdb.Error as exc:
-        raise DatabaseError(explain_open_error(path, exc)) from None
+    if not path.parent.exists():  # a typo in --db or SALES_DB, not a place to create
+        raise DatabaseError(
+            f"The folder {path.parent} does not exist; create it first, or choose another "
+            "place for the database."
+        )
+    con = engine.open_file(path, read_only=read_only)
     try:
         # On a cursor closed straight after: a result left unread on the connection
         # would hold its transaction open for as long as the connection lives, and
@@ -69,32 +84,20 @@ def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConn
         with con.cursor() as setup:
             if not read_only:
                 migrate(setup)
+                create_staging(setup)
             check_version(setup, path)
     except DatabaseError:
         con.close()
         raise
+    except Exception as exc:  # a file the database cannot write (read-only folder, …)
+        con.close()
+        if engine.is_storage_failure(exc):
+            raise DatabaseError(engine.explain_open_error(path, exc)) from None
+        raise
     return con
 
 
-def explain_open_error(path: Path, exc: duckdb.Error) -> str:
-    message = str(exc)
-    if "lock" in message.lower():
-        holder = re.search(r"PID (\d+)", message)
-        who = f" (process {holder.group(1)})" if holder else ""
-        return (
-            f"The database {path} is in use by another program{who}. "
-            "Stop it (for example the running dashboard) and try again."
-        )
-    if "not a valid DuckDB database" in message or "database file" in message.lower():
-        return f"{path} is not a database this dashboard can read: {first_line(message)}"
-    return f"Cannot open {path}: {first_line(message)}"
-
-
-def first_line(text: str) -> str:
-    return text.strip().splitlines()[0] if text.strip() else text
-
-
-def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+def schema_version(con: Connection) -> int:
     """The schema version recorded in the file; 0 for a new, empty database."""
     has_meta = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
@@ -105,7 +108,7 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     return int(row[0]) if row else 0
 
 
-def check_version(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+def check_version(con: Connection, path: Path) -> None:
     found, known = schema_version(con), latest_version()
     if found > known:
         raise DatabaseError(
@@ -116,7 +119,7 @@ def check_version(con: duckdb.DuckDBPyConnection, path: Path) -> None:
         raise DatabaseError(f"{path} has no dashboard schema; open it read-write once.")
 
 
-def migrate(con: duckdb.DuckDBPyConnection) -> int:
+def migrate(con: Connection) -> int:
     """Apply every migration newer than the file's version, all in one transaction."""
     current = schema_version(con)
     pending = [(v, sql) for v, sql in migrations() if v > current]
@@ -135,6 +138,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
         for version, sql in pending:
             con.execute(sql)
             set_meta(con, "schema_version", str(version))
+        con.execute("DELETE FROM meta WHERE key = $key", {"key": STAGING_HASH})
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -142,52 +146,71 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
     return pending[-1][0]
 
 
-def user_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+STAGING_HASH = "staging_hash"
+
+
+def create_staging(con: Connection) -> None:
+    """Create the staging macros, or replace them when the file holds another version
+    of them (skipped when they are the same: a catalog write is not free, and another
+    connection of this process may be mid-transaction)."""
+    macros = staging_macros()
+    digest = hashlib.sha256("\n".join(sql for _, sql in macros).encode()).hexdigest()
+    if get_meta(con, STAGING_HASH) == digest:
+        return
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for _, sql in macros:
+            con.execute(sql)
+        set_meta(con, STAGING_HASH, digest)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+
+
+def user_tables(con: Connection) -> list[str]:
     rows = con.execute(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
     ).fetchall()
     return [name for (name,) in rows]
 
 
-def set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
+def set_meta(con: Connection, key: str, value: str) -> None:
     con.execute("INSERT OR REPLACE INTO meta VALUES ($key, $value)", {"key": key, "value": value})
 
 
-def get_meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
+def get_meta(con: Connection, key: str) -> str | None:
     row = con.execute("SELECT value FROM meta WHERE key = $key", {"key": key}).fetchone()
     return row[0] if row else None
 
 
-def dict_rows(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> list[dict]:
+def dict_rows(con: Connection, sql: str, params: dict) -> list[dict]:
     """Every row of a query as a dict of plain Python values (column name -> value)."""
     relation = con.execute(sql, params)
     names = [column[0] for column in relation.description]
     return [dict(zip(names, row, strict=True)) for row in relation.fetchall()]
 
 
-def dict_row(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> dict | None:
+def dict_row(con: Connection, sql: str, params: dict) -> dict | None:
     """The first row of a query as a dict, or None when there is none."""
     rows = dict_rows(con, sql, params)
     return rows[0] if rows else None
 
 
-def execute_with_frame(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, sql: str) -> None:
+def execute_with_frame(con: Connection, frame: pd.DataFrame, sql: str) -> None:
     """Run the constant statement ``sql``, which reads ``frame`` as the view
     ``frame_rows``."""
-    con.register("frame_rows", frame)
-    try:
+    with engine.rows_as(con, "frame_rows", frame):
         con.execute(sql)
-    finally:
-        con.unregister("frame_rows")
 
 
-def data_version(con: duckdb.DuckDBPyConnection) -> int:
+def data_version(con: Connection) -> int:
     """The id of the latest change; cached query results are keyed by it."""
     return con.execute("SELECT coalesce(max(id), 0) FROM change_log").fetchone()[0]
 
 
 def record_change(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     kind: str,
     *,
     user_id: int | None = None,
@@ -210,17 +233,27 @@ def record_change(
     )
 
 
-def get_setting(con: duckdb.DuckDBPyConnection, key: str, default: str | None = None) -> str | None:
+def get_setting(con: Connection, key: str, default: str | None = None) -> str | None:
     row = con.execute("SELECT value FROM settings WHERE key = $key", {"key": key}).fetchone()
     return row[0] if row else default
 
 
-def all_settings(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    """Every stored setting, key to value."""
-    return dict(con.execute("SELECT key, value FROM settings").fetchall())
+# Settings that are secrets: they never leave the database (no export, no page reads
+# them through all_settings); only the code that needs one reads it by name.
+SECRET_SETTINGS = ("auth_cookie_key",)
 
 
-def set_setting(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
+def all_settings(con: Connection) -> dict[str, str]:
+    """Every stored setting, key to value, secrets left out."""
+    return dict(
+        con.execute(
+            "SELECT key, value FROM settings WHERE NOT list_contains($secrets, key)",
+            {"secrets": list(SECRET_SETTINGS)},
+        ).fetchall()
+    )
+
+
+def set_setting(con: Connection, key: str, value: str) -> None:
     con.execute(
         "INSERT OR REPLACE INTO settings VALUES ($key, $value)", {"key": key, "value": value}
     )
@@ -238,7 +271,7 @@ SEQUENCES = {
 }
 
 
-def advance_sequences(con: duckdb.DuckDBPyConnection) -> None:
+def advance_sequences(con: Connection) -> None:
     """After a bulk load with explicit ids: move each id sequence past the ids used, so
     later inserts do not collide."""
     for sequence, highest_id_sql in SEQUENCES.items():

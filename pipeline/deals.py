@@ -11,11 +11,11 @@ data version on, so every page and session sees the change on its next run).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import duckdb
 
-from pipeline import db, history, permissions, users, validation, writes
+from pipeline import db, engine, history, permissions, users, validation
 from pipeline.formatting import money
 
 # Fields a person may change, with the label their messages use.
@@ -71,6 +71,18 @@ class Saved:
     changed: list[str]  # labels of the fields that changed; empty when nothing did
 
 
+TICK = timedelta(microseconds=1)
+
+
+def stamp(now: datetime | None, after: datetime | None) -> datetime:
+    """The time to record a change at: now, but always after the previous version's
+    start, so versions stay strictly ordered even within one clock tick."""
+    moment = now or datetime.now()
+    if after is not None and moment <= after:
+        moment = after + TICK
+    return moment
+
+
 def load(con: duckdb.DuckDBPyConnection, deal_id: int) -> dict | None:
     """The deal's current row as a dict, or None."""
     return db.dict_row(con, "SELECT * FROM deals WHERE id = $id", {"id": deal_id})
@@ -99,7 +111,7 @@ def save(
 ) -> Saved:
     """Apply ``changes`` ({field: value as typed or chosen}) to the deal, provided it is
     still at ``expected_version``. Raises DealGone, Conflict, PermissionDenied,
-    ValidationError or writes.Busy; in each case nothing was written."""
+    ValidationError or engine.Busy; in each case nothing was written."""
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise ValueError(f"not editable: {', '.join(sorted(unknown))}")
@@ -113,7 +125,7 @@ def save(
             require_can_edit(con, actor, opened)
             raise conflict(con, opened, current)
         require_can_edit(con, actor, current)
-        at = writes.stamp(now, current["updated_at"])
+        at = stamp(now, current["updated_at"])
         updated = apply(con, actor, current, changes, at)
         changed = [TRACKED[f] for f in TRACKED if updated[f] != current[f]]
         if not changed:
@@ -124,7 +136,7 @@ def save(
         )
         return Saved(deal_id, current["version"] + 1, changed)
 
-    return writes.transaction(con, work)
+    return engine.transaction(con, work)
 
 
 def close_as_lost(
@@ -147,7 +159,7 @@ def close_as_lost(
         raise validation.ValidationError(
             [validation.FieldError("Stage", f"{current['name']}'s pipeline has no lost stage")]
         )
-    when = writes.stamp(at, current["updated_at"])
+    when = stamp(at, current["updated_at"])
     updated = apply(con, actor, current, {"stage_id": lost[0], "lost_reason": reason}, when)
     write(con, actor, updated, when, was=current["status"])
     return True

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline import db, history, periods
-from pipeline.metrics import end_of_day
+from pipeline.query import end_of_day
 
 DAY = np.timedelta64(1, "D")
 SECOND = np.timedelta64(1, "s")
@@ -696,6 +696,7 @@ def build(path: Path | str, spec: DemoSpec) -> Path:
     A database still open elsewhere is refused before anything is generated.
     """
     path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)  # building the demo is asked for
     if path.exists():
         db.connect(path).close()  # raises DatabaseError when another process holds it
     temporary = path.with_name(path.name + ".tmp")

@@ -2,12 +2,16 @@
 
 A cell that starts with = + - @ (or a tab or carriage return) would be run as a
 formula by a spreadsheet; such text cells get a leading apostrophe, which spreadsheets
-show as text. Numbers are left as they are (a negative amount is a number, not text).
+show as text. So do the disguised forms: the same characters behind leading blanks or
+invisible characters, and their Unicode look-alikes (full-width ＝, the minus sign −,
+…), which some spreadsheets fold into the plain ones. Numbers are left as they are (a
+negative amount is a number, not text).
 """
 
 from __future__ import annotations
 
 import io
+import unicodedata
 import zipfile
 from decimal import Decimal
 
@@ -15,10 +19,17 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from pipeline import db, permissions
+from pipeline.users import User
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Look-alikes of the trigger characters that NFKC does not fold into them.
+LOOK_ALIKES = {"\u2212": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2010": "-"}
 # Every table of the data model, in dependency order; constant statements only.
 TABLES = {
-    "settings": "SELECT * FROM settings ORDER BY key",
+    # Secrets (db.SECRET_SETTINGS: the cookie-signing key) stay in the database: with
+    # the key anyone could sign a session cookie for any e-mail.
+    "settings": "SELECT * FROM settings WHERE NOT list_contains($secrets, key) ORDER BY key",
     "teams": "SELECT * FROM teams ORDER BY id",
     "users": "SELECT * EXCLUDE (password_hash) FROM users ORDER BY id",
     "stages": "SELECT * FROM stages ORDER BY pipeline, position",
@@ -41,9 +52,26 @@ DERIVED = {"won_deals", "open_deals", "history_clock"}
 
 def neutralise(value):
     """Text a spreadsheet would run as a formula, made inert; anything else unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if isinstance(value, str) and looks_like_formula(value):
         return "'" + value
     return value
+
+
+def looks_like_formula(text: str) -> bool:
+    """Whether a spreadsheet could read ``text`` as a formula: its first visible
+    character, after any blanks or invisible characters, is a trigger or a look-alike
+    of one."""
+    if text.startswith(FORMULA_STARTS):
+        return True
+    visible = next((ch for ch in text if not is_blank_or_invisible(ch)), "")
+    folded = unicodedata.normalize("NFKC", LOOK_ALIKES.get(visible, visible))
+    return folded.startswith(FORMULA_STARTS[:4])
+
+
+def is_blank_or_invisible(ch: str) -> bool:
+    """Spaces of every kind, control characters and format characters (zero-width
+    space, byte-order mark, direction marks)."""
+    return ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf", "Zs", "Zl", "Zp")
 
 
 def safe_frame(frame: pd.DataFrame | pa.Table) -> pd.DataFrame:
@@ -74,11 +102,17 @@ def to_excel(frame: pd.DataFrame | pa.Table, sheet: str = "Sheet1") -> bytes:
     return buffer.getvalue()
 
 
-def backup(con: duckdb.DuckDBPyConnection) -> bytes:
-    """Every table as CSV in one zip (passwords excluded)."""
+def backup(con: duckdb.DuckDBPyConnection, actor: User | None) -> bytes:
+    """Every table as CSV in one zip (passwords and secrets excluded), for an admin;
+    ``actor`` None is the command line."""
+    if actor is not None:
+        permissions.require(
+            permissions.manages_data(actor), "Only an admin can export the whole database."
+        )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, sql in TABLES.items():
-            frame = con.execute(sql).df()
+            params = {"secrets": list(db.SECRET_SETTINGS)} if "$secrets" in sql else {}
+            frame = con.execute(sql, params).df()
             archive.writestr(f"{name}.csv", to_csv(frame))
     return buffer.getvalue()

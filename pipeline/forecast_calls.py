@@ -8,8 +8,7 @@ from datetime import datetime, timedelta
 
 import duckdb
 
-from pipeline import db, periods, permissions, users, validation, writes
-from pipeline.metrics import fiscal_start_month
+from pipeline import db, engine, periods, permissions, users, validation
 
 _THIS_WEEKS_CALL = """
 SELECT id FROM forecast_calls
@@ -58,7 +57,9 @@ def submit(
     week_start = datetime.combine(now.date() - timedelta(days=now.weekday()), datetime.min.time())
 
     def work() -> tuple[int, bool]:
-        quarter = periods.fiscal_quarter_start(now.date(), fiscal_start_month(con))
+        quarter = periods.fiscal_quarter_start(
+            now.date(), int(db.get_setting(con, "fiscal_year_start_month", "1"))
+        )
         params = {"commit": commit_amount, "best_case": best_amount, "note": text, "at": now}
         found = con.execute(
             _THIS_WEEKS_CALL,
@@ -73,4 +74,4 @@ def submit(
         db.record_change(con, "forecast_call", user_id=actor.id, summary="Forecast call", at=now)
         return call_id, revised
 
-    return writes.transaction(con, work)
+    return engine.transaction(con, work)

@@ -28,16 +28,21 @@ SHORT_FROM = Decimal(10_000_000)  # below it a tile shows every unit
 SHORT_UNITS = ((Decimal(1_000_000_000), "B"), (Decimal(1_000_000), "M"))
 
 
-def money_short(value, currency: str = "USD", *, signed: bool = False) -> str:
-    """An amount for a tile, where a long figure would be cut off: whole units below ten
-    million ('$9,876,543'), then millions or billions to two decimals, rounded half up
-    ('$333.76M', '-$1.20B'); '—' when there is no value."""
+def money_short(
+    value, currency: str = "USD", *, signed: bool = False, short_from: Decimal = SHORT_FROM
+) -> str:
+    """An amount for a tile, where a long figure would be cut off: whole units below
+    ``short_from`` (ten million: '$9,876,543'), then millions or billions to two
+    decimals, rounded half up ('$333.76M', '-$1.20B'); '—' when there is no value. The
+    exact amount goes in the tile's help."""
     if is_missing(value):
         return "—"
     amount = Decimal(value)
-    if abs(amount) < SHORT_FROM:
+    if abs(amount) < short_from:
         return money(amount, currency, signed=signed, whole=True)
-    size, unit = next((size, unit) for size, unit in SHORT_UNITS if abs(amount) >= size)
+    size, unit = next(
+        ((size, unit) for size, unit in SHORT_UNITS if abs(amount) >= size), SHORT_UNITS[-1]
+    )
     scaled = (amount / size).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     symbol = SYMBOLS.get(currency, currency + " ")
     sign = "-" if scaled < 0 else ("+" if signed and scaled > 0 else "")

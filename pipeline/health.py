@@ -1,4 +1,5 @@
-"""Data health: counts of what may need fixing, and what the recent imports did."""
+"""Data health: counts of what may need fixing, what the recent imports did, and what a
+database holds."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import json
 import duckdb
 import pandas as pd
 
-from pipeline import metrics
+from pipeline import query
 
 CHECKS = {
     "without_active_owner": "Deals whose owner is Unassigned or no longer active",
@@ -23,8 +24,8 @@ CHECKS = {
 
 def report(con: duckdb.DuckDBPyConnection) -> dict:
     """{'deals', 'open_deals', 'checks': [(label, count)], 'imports': DataFrame}."""
-    counts = metrics.query(con, "data_health").iloc[0].to_dict()
-    imports = metrics.query(con, "recent_imports", limit=20)
+    counts = query.row(con, "health/data_health")
+    imports = query.frame(con, "health/recent_imports", limit=20)
     imports["notes"] = imports["notes"].map(lambda text: " ".join(json.loads(text or "[]")))
     return {
         "deals": int(counts["deals"]),
@@ -35,3 +36,15 @@ def report(con: duckdb.DuckDBPyConnection) -> dict:
         ),
         "imports": imports,
     }
+
+
+def data_span(con: duckdb.DuckDBPyConnection) -> dict:
+    """The first and last day with deal activity, and how many deals there are."""
+    return query.row(con, "reference/data_span")
+
+
+def row_counts(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
+    """How many rows each table holds."""
+    return [
+        (item["table_name"], item["row_count"]) for item in query.rows(con, "reference/row_counts")
+    ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
-from pipeline.metrics import sql_text
+from pipeline import query
 
 
 def rebuild_current_deals(con: duckdb.DuckDBPyConnection) -> int:
@@ -28,8 +28,8 @@ def fill_current_deals(con: duckdb.DuckDBPyConnection, ids: tuple[int, int] = AL
     ``ids`` (first, last): history is stored in id order, so a narrow range reads only
     the part of it that holds those deals. Returns the number of deals added."""
     first, last = ids
-    added = con.execute(
-        sql_text("current_deals_from_history"), {"first": first, "last": last}
+    added = query.execute(
+        con, "history/current_deals_from_history", {"first": first, "last": last}
     ).fetchone()[0]
     refresh_facts(con, ids)
     return added

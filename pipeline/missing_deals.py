@@ -9,7 +9,7 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-from pipeline import db, deals, permissions, users, writes
+from pipeline import db, deals, engine, permissions, users
 
 
 def awaiting(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -63,7 +63,7 @@ def close(
             )
         return closed
 
-    return writes.transaction(con, work)
+    return engine.transaction(con, work)
 
 
 def keep(con: duckdb.DuckDBPyConnection, actor: users.User, deal_ids: list[int]) -> int:
@@ -86,7 +86,7 @@ def keep(con: duckdb.DuckDBPyConnection, actor: users.User, deal_ids: list[int])
             )
         return len(kept)
 
-    return writes.transaction(con, work)
+    return engine.transaction(con, work)
 
 
 def listed(con: duckdb.DuckDBPyConnection, deal_ids: list[int]) -> list[tuple]:

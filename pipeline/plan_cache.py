@@ -4,7 +4,7 @@ A deal save, a logged activity or a forecast call cannot move a quota, so quota 
 are kept per *plan version*: the latest change of any other kind. After a deal save a
 page then recomputes only the deal side of its figures (won, forecast) and joins it to
 the quotas it already has. The key also names the database file and its identity (a
-file rebuilt in place restarts its change log), and is read by metrics.context.
+file rebuilt in place restarts its change log), and is read by query.context.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ _results: OrderedDict[tuple, object] = OrderedDict()
 def cached(plan: tuple, name: str, params: dict, compute: Callable[[], T]) -> T:
     """``compute()``, kept under the plan key ``plan`` and ``params``. The result is
     shared: callers must not change it in place."""
-    key = (*plan, name, tuple(sorted(params.items())))
+    key = (*plan, name, tuple((k, hashable(v)) for k, v in sorted(params.items())))
     with _lock:
         if key in _results:
             _results.move_to_end(key)
@@ -38,6 +38,11 @@ def cached(plan: tuple, name: str, params: dict, compute: Callable[[], T]) -> T:
         while len(_results) > LIMIT:
             _results.popitem(last=False)
     return value
+
+
+def hashable(value):
+    """A parameter as part of a key: lists (of periods, say) as tuples."""
+    return tuple(value) if isinstance(value, list) else value
 
 
 def clear() -> None:

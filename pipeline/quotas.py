@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from pipeline import db, periods, permissions, users, validation, writes
+from pipeline import db, engine, periods, permissions, users, validation
 from pipeline.imports import files
 
 COMPANY = "company"
@@ -137,7 +137,7 @@ def store(
         )
         return len(changed)
 
-    return writes.transaction(con, work)
+    return engine.transaction(con, work)
 
 
 _DELETE = """

@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 import duckdb
 import pandas as pd
 
-from pipeline import db, permissions, validation, writes
+from pipeline import db, engine, permissions, validation
 from pipeline.users import User
 
 CATEGORIES = ("Pipeline", "Best Case", "Commit", "Omitted", "Closed")
@@ -84,7 +84,7 @@ def save(con: duckdb.DuckDBPyConnection, actor: User, values: dict[str, str]) ->
             db.record_change(con, "settings", user_id=actor.id, summary=summary)
         return [s.label for s in changed]
 
-    return writes.transaction(con, work)
+    return engine.transaction(con, work)
 
 
 def stages(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -146,7 +146,7 @@ def save_stages(con: duckdb.DuckDBPyConnection, actor: User, edited: pd.DataFram
             db.record_change(con, "stages", user_id=actor.id, summary=f"{changed} stages edited")
         return changed
 
-    return writes.transaction(con, work)
+    return engine.transaction(con, work)
 
 
 def text_or_none(value) -> str | None:

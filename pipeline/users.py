@@ -28,35 +28,52 @@ class User:
     team_id: int | None
     manager_id: int | None
     active: bool
+    # Their team and every team above it, from the top of the tree down: a manager
+    # whose team is on this path manages this person.
+    team_path: tuple[int, ...] = ()
 
     @property
     def label(self) -> str:
         return f"{self.name} ({self.role})"
 
 
-_SELECT = "SELECT id, name, email, role, team_id, manager_id, active FROM users"
+_SELECT = """
+SELECT person.id, person.name, person.email, person.role, person.team_id,
+       person.manager_id, person.active,
+       coalesce(path.teams, []) AS team_path
+FROM users AS person
+LEFT JOIN (
+    SELECT team_id, list(ancestor_id ORDER BY depth DESC) AS teams
+    FROM team_ancestry() GROUP BY team_id
+) AS path ON path.team_id = person.team_id
+"""
+
+
+def user_of(row) -> User:
+    *fields, path = row
+    return User(*fields, tuple(path))
 
 
 def get(con: duckdb.DuckDBPyConnection, user_id: int | None) -> User | None:
     if user_id is None:
         return None
-    row = con.execute(_SELECT + " WHERE id = $id", {"id": user_id}).fetchone()
-    return User(*row) if row else None
+    row = con.execute(_SELECT + " WHERE person.id = $id", {"id": user_id}).fetchone()
+    return user_of(row) if row else None
 
 
 def by_email(con: duckdb.DuckDBPyConnection, email: str) -> User | None:
     row = con.execute(
-        _SELECT + " WHERE lower(email) = lower($email)", {"email": email.strip()}
+        _SELECT + " WHERE lower(person.email) = lower($email)", {"email": email.strip()}
     ).fetchone()
-    return User(*row) if row else None
+    return user_of(row) if row else None
 
 
 def active_users(con: duckdb.DuckDBPyConnection) -> list[User]:
     rows = con.execute(
-        _SELECT + " WHERE active ORDER BY list_position($roles, role), name",
+        _SELECT + " WHERE person.active ORDER BY list_position($roles, person.role), person.name",
         {"roles": list(ROLES)},
     ).fetchall()
-    return [User(*row) for row in rows]
+    return [user_of(row) for row in rows]
 
 
 def hash_password(password: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import streamlit as st
@@ -21,3 +22,9 @@ def start_app(monkeypatch, path: Path, user: int | None, **query) -> AppTest:
     if user is not None:
         at.session_state["user_id"] = user
     return at.run()
+
+
+def shown(markdown: str) -> str:
+    """Markdown source as the reader sees it: escapes removed (user and imported text
+    reaches Markdown escaped, pages.components.format.markdown_text)."""
+    return re.sub(r"\\(.)", r"\1", markdown)

@@ -11,8 +11,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from pipeline import demo
-from pipeline.metrics import DEFINITIONS, sql_text
+from pipeline import demo, query
+from pipeline.figures import DEFINITIONS, attainment
 from tests.apptest import start_app
 
 EXECUTIVE = 1  # Erin Exec in tests/fixtures/tiny.sql; the demo's first user is its executive
@@ -71,16 +71,16 @@ def test_overview_on_the_tiny_fixture(app, tiny_path):
     ) in captions
     assert len(at.dataframe) == 1  # the By team tab; By rep is not computed until opened
     teams = at.dataframe[0].value
-    assert list(teams["team"]) == ["East", "Empty", "West"]
-    assert list(teams["won"]) == [22501.00, 0.0, 20000.00]
-    assert list(teams["quota"].fillna(-1)) == [54000.00, -1, 24000.00]  # Empty: no quota
+    assert list(teams["Team"]) == ["East", "Empty", "West"]
+    assert list(teams["Won"]) == [22501.00, 0.0, 20000.00]
+    assert list(teams["Quota"].fillna(-1)) == [54000.00, -1, 24000.00]  # Empty: no quota
     open_tab(at, "By rep")
     assert not at.exception and len(at.dataframe) == 1
-    reps = at.dataframe[0].value.set_index("rep")
-    assert reps.loc["Ann Rep", ["won", "quota", "pace", "gap"]].tolist() == [
+    reps = at.dataframe[0].value.set_index("Rep")
+    assert reps.loc["Ann Rep", ["Won", "Quota", "Pace", "Gap"]].tolist() == [
         15000.25, 30000.00, 16000.00, 14999.75
     ]  # fmt: skip
-    assert reps.loc["Bob Rep", "vs_pace"] == -5299.25  # 7,500.75 - (8,000 + 8,000 x 18/30)
+    assert reps.loc["Bob Rep", "Vs pace"] == -5299.25  # 7,500.75 - (8,000 + 8,000 x 18/30)
 
 
 def test_changing_a_filter_changes_the_figures(app, tiny_path):
@@ -106,7 +106,7 @@ def test_the_url_sets_the_filters(app, tiny_path):
     # East: 5,000.50 + 12,000.25 + 3,000 + 7,500.75 + 2,000 = 29,501.50, shown whole
     assert metric(at, "Year to date · won").value == "$29,502"
     reps = open_tab(at, "By rep").dataframe[0].value
-    assert list(reps["rep"]) == ["Ann Rep", "Bob Rep"]
+    assert list(reps["Rep"]) == ["Ann Rep", "Bob Rep"]
 
 
 def test_bad_url_values_are_ignored(app, tiny_path):
@@ -136,7 +136,7 @@ def test_overview_on_the_demo_database(app, tmp_path):
     at = app(path)
     assert not at.exception
     assert len(at.metric) == 7
-    assert at.dataframe[0].value["reps"].sum() == 24
+    assert at.dataframe[0].value["Reps"].sum() == 24
 
 
 def test_first_start_without_a_database_builds_the_demo(app, tmp_path):
@@ -163,7 +163,12 @@ def chart_series(at: AppTest, key: str) -> dict[str, list]:
     chart = next(c for c in at.get("plotly_chart") if c.proto.id.endswith(key))
     spec = json.loads(chart.proto.spec)
     return {
-        trace["name"]: trace["x"] if trace.get("orientation") == "h" else trace["y"]
+        trace["name"]: trace["x"]
+        if trace.get("orientation") == "h"
+        or trace["name"][:4] in ("Quot", "Pace")
+        and trace.get("mode") == "lines"
+        and len(set(trace["x"])) == 1
+        else trace["y"]
         for trace in spec["data"]
     }
 
@@ -173,7 +178,15 @@ def test_overview_charts_show_the_figures_and_follow_the_running_totals_toggle(a
     # The quarter's forecast: closed = quarter-to-date won (42,501.00), then commit and
     # best case from the open deals closing this quarter.
     forecast = chart_series(at, "forecast_chart")
-    assert forecast == {"Closed": [42501.0], "Commit": [51000.0], "Best Case": [30000.0]}
+    # Quota and pace are vertical lines named in the legend: Q4 quota 75,000; pace to
+    # 18 Nov: October 25,000 + November 25,000 x 18/30 = 40,000.
+    assert forecast == {
+        "Closed": [42501.0],
+        "Commit": [51000.0],
+        "Best Case": [30000.0],
+        "Quota $75,000": [75000.0, 75000.0],
+        "Pace $40,000": [40000.0, 40000.0],
+    }
     # Shown again from the same drawn figure on the next run: unchanged.
     assert chart_series(at.run(), "forecast_chart") == forecast
     # Won per month sums to the year-to-date won in the tile's help ($53,501.50); no bar
@@ -181,7 +194,7 @@ def test_overview_charts_show_the_figures_and_follow_the_running_totals_toggle(a
     monthly = [7000.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 4000.0, 12000.25, 30500.75, None]
     assert chart_series(at, "won_by_month_chart")["Won"] == monthly
     assert sum(v for v in monthly if v) == 53501.5
-    assert "Won \\$53,501\\.50 in 7 deals" in metric(at, "Year to date · won").proto.help
+    assert "Won $53,501.50 in 7 deals" in shown(metric(at, "Year to date · won").proto.help)
 
     at.toggle(key="overview_cumulative").set_value(True).run()
     running = chart_series(at, "won_by_month_chart")
@@ -198,10 +211,17 @@ def test_how_is_this_computed_draws_its_definitions_and_sql_only_when_opened(app
     at.session_state["how_tiles"] = True
     at.run()
     # The SQL files themselves, as shown (st.code drops the final newline).
-    assert [code.value for code in at.code] == [
-        sql_text("won_by_period").rstrip("\n"),
-        sql_text("quota_by_month").rstrip("\n"),
-    ]
+    files = [query.sql_text(name).rstrip("\n") for name in attainment.by_period.sql_files]
+    assert attainment.by_period.sql_files == (
+        "attainment/won_by_period",
+        "attainment/planned_for_scope",
+    )
+    codes = [code.value for code in at.code]
+    assert codes[:2] == files
+    # then the staging macros those queries read, each once
+    used = query.macros_used(files[0] + files[1])
+    assert {"won_as_of", "in_scope", "monthly_quota", "prorated"} <= set(used)
+    assert codes[2:] == [query.staging_macros()[name] for name in used]
     shown_markdown = [element.value for element in at.markdown]
     for name in ["won", "quota", "attainment", "pace", "gap", "vs_pace"]:
         assert f"- {DEFINITIONS[name]}" in shown_markdown

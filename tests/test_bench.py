@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.__main__ import main
+from bench.__main__ import main
 
 pytestmark = pytest.mark.timeout(600)
 
@@ -15,7 +15,7 @@ def test_the_benchmark_runs_and_writes_its_report(tmp_path, monkeypatch):
     report = tmp_path / "benchmark.md"
     code = main(
         [
-            "bench", "--deals", "1500", "--load-deals", "800", "--import-rows", "2000",
+            "--deals", "1500", "--load-deals", "800", "--import-rows", "2000",
             "--runs", "2", "--sessions", "1,2", "--seconds", "1",
             "--folder", str(tmp_path / "data"), "--report", str(report),
         ]

@@ -35,7 +35,7 @@ def test_read_attainment_and_switch_team(tiny_path):
         assert "$53,502" in ytd.inner_text()
         # The tiles' "How is this computed?" opens on the definitions and the SQL files.
         page.locator(".st-key-how_tiles").get_by_role("button").click()
-        page.get_by_text("pipeline/sql/won_by_period.sql").wait_for()
+        page.get_by_text("pipeline/sql/attainment/won_by_period.sql").wait_for()
         assert page.get_by_text("Won revenue: the sum of amount over deals won").is_visible()
         assert "WITH periods AS" in page.locator("[data-testid='stCode']").first.inner_text()
         page.keyboard.press("Escape")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pipeline import db, users
 from pipeline.imports import importer
-from tests.apptest import start_app
+from tests.apptest import shown, start_app
 
 
 def open_page(monkeypatch, path, user_id):
@@ -50,7 +50,7 @@ def test_admin_saves_settings_and_sees_health(monkeypatch, tiny_path):
     ]
     at.text_input(key="set_coverage_target").set_value("zero")
     next(b for b in at.button if b.label == "Save settings").click().run()
-    assert [e.value for e in at.error] == [
+    assert [shown(e.value) for e in at.error] == [
         "Pipeline coverage target (x remaining quota): 'zero' is not a whole number"
     ]
     con = db.connect(tiny_path)  # the app's own connection is open in this process too
@@ -84,7 +84,7 @@ def test_other_files_are_mapped_in_a_form_that_reads_them_once(monkeypatch, tiny
     at.file_uploader(key="uploads").set_value(("harbor.csv", deals_csv.encode(), "text/csv"))
     at.run()
     assert not at.exception
-    assert [e.label for e in at.expander] == ["harbor.csv: Deals"]
+    assert [shown(e.label) for e in at.expander] == ["harbor.csv: Deals"]
     assert at.selectbox(key="map_harbor.csv_deals_amount").value == "Value"
     assert at.selectbox(key="map_harbor.csv_deals_owner").value == "Owner"
     # A choice in the form reruns the page; the file is not read again for it.

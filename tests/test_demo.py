@@ -7,8 +7,9 @@ from datetime import date
 import duckdb
 import pytest
 
-from pipeline import db, deals, demo, metrics, users
-from pipeline.metrics import end_of_day
+from pipeline import db, deals, demo, query, users
+from pipeline.figures import attainment
+from pipeline.query import end_of_day
 from tests.conftest import database_held_by_another_process, facts_out_of_line
 
 AS_OF = date(2026, 11, 22)
@@ -90,9 +91,8 @@ def test_realistic_shape(demo_db):
 
 
 def test_some_reps_beat_quota_and_some_miss(demo_db):
-    from pipeline import metrics
 
-    reps = metrics.attainment_by_rep(demo_db, AS_OF, "YTD")
+    reps = attainment.by_rep(demo_db, AS_OF, "YTD").to_pandas()
     assert (reps["attainment"] >= 1).sum() >= 2
     assert (reps["attainment"] < 0.8).sum() >= 2
 
@@ -135,8 +135,8 @@ def test_current_state_branch_equals_history_rebuild(demo_db):
     """deals_as_of reads the deals table when nothing changed after the instant; that
     must give exactly the rows the history rebuild gives."""
     end = end_of_day(AS_OF)
-    assert metrics.context(demo_db, AS_OF).as_of_params() == {"as_of_end": end, "current": True}
-    assert metrics.context(demo_db, date(2026, 1, 1)).current is False
+    assert query.context(demo_db, AS_OF).as_of_params() == {"as_of_end": end, "current": True}
+    assert query.context(demo_db, date(2026, 1, 1)).current is False
     difference = """
         SELECT count(*) FROM (
             (FROM deals_as_of($at, true) EXCEPT ALL FROM deals_as_of($at, false))

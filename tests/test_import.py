@@ -11,7 +11,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from pipeline import db, demo, metrics, missing_deals, permissions, users, validation
+from pipeline import db, demo, health, missing_deals, permissions, users, validation
+from pipeline.figures import attainment
 from pipeline.imports import fields, importer, resolve
 from tests.conftest import facts_out_of_line
 
@@ -85,7 +86,7 @@ def totals(con) -> dict[str, tuple[int, Decimal]]:
 
 
 def row_counts(con) -> dict[str, int]:
-    return dict(metrics.query(con, "row_counts").itertuples(index=False))
+    return dict(health.row_counts(con))
 
 
 def problems(report: importer.Report) -> list[tuple]:
@@ -507,11 +508,11 @@ def test_maven_crm_figures_are_exactly_the_raw_files(empty):
         "lost": (2473, Decimal("0.00")),
         "open": (2089, Decimal("4966215.00")),
     }
-    won = metrics.attainment_by_period(empty, date(2017, 12, 31)).set_index("period")["won"]
+    won = attainment.by_period(empty, date(2017, 12, 31)).set_index("period")["won"]
     # Won by close_date: 2017 Q1 1,134,672; Q2 3,086,111; Q3 2,982,255; Q4 2,802,496.
     assert won["YTD"] == Decimal("10005534.00")
     assert won["QTD"] == Decimal("2802496.00")
-    q2 = metrics.attainment_by_period(empty, date(2017, 6, 30)).set_index("period")["won"]
+    q2 = attainment.by_period(empty, date(2017, 6, 30)).set_index("period")["won"]
     assert q2["QTD"] == Decimal("3086111.00")
     assert q2["YTD"] == Decimal("4220783.00")
     teams = empty.execute(

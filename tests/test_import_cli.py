@@ -9,8 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from pipeline import db, metrics
-from pipeline.bench import crm_export
+from bench import crm_export
+from pipeline import db, health
 from tests.conftest import database_held_by_another_process
 from tests.test_import import SALESFORCE, needs_salesforce, salesforce_files
 
@@ -26,7 +26,7 @@ def cli(*args: str) -> subprocess.CompletedProcess:
 def counts(path: Path) -> dict[str, int]:
     con = db.connect(path, read_only=True)
     try:
-        return dict(metrics.query(con, "row_counts").itertuples(index=False))
+        return dict(health.row_counts(con))
     finally:
         con.close()
 

@@ -14,7 +14,8 @@ from decimal import Decimal
 
 import pytest
 
-from pipeline import db, metrics
+from pipeline import db
+from pipeline.figures import attainment, forecast
 from tests.conftest import AS_OF
 
 D = Decimal
@@ -25,7 +26,7 @@ def by_period(frame):
 
 
 def test_company_attainment_by_period(tiny):
-    rows = by_period(metrics.attainment_by_period(tiny, AS_OF))
+    rows = by_period(attainment.by_period(tiny, AS_OF))
     # YTD: every 2026 win up to 18 Nov = 5000.50+12000.25+3000+7500.75+2000+20000+4000
     assert rows["YTD"]["won"] == D("53501.50")
     assert rows["YTD"]["won_deals"] == 7
@@ -51,17 +52,17 @@ def test_company_attainment_by_period(tiny):
 
 def test_as_of_rebuilds_the_past_from_history(tiny):
     # On 17 Nov, Cal's 20,000 was still open and Ann's 16 Nov win already counted.
-    rows = by_period(metrics.attainment_by_period(tiny, date(2026, 11, 17)))
+    rows = by_period(attainment.by_period(tiny, date(2026, 11, 17)))
     assert rows["MTD"]["won"] == D("10500.75")
     assert rows["WTD"]["won"] == D("3000.00")
     # On 19 Nov, Cal's 1,000 win joins.
-    rows = by_period(metrics.attainment_by_period(tiny, date(2026, 11, 19)))
+    rows = by_period(attainment.by_period(tiny, date(2026, 11, 19)))
     assert rows["WTD"]["won"] == D("24000.00")
 
 
 def test_fiscal_year_starting_february(tiny):
     db.set_setting(tiny, "fiscal_year_start_month", "2")
-    rows = by_period(metrics.attainment_by_period(tiny, AS_OF))
+    rows = by_period(attainment.by_period(tiny, AS_OF))
     # FY runs 1 Feb 2026 - 31 Jan 2027: January's 5000.50 and 2000 fall in the prior year.
     assert rows["YTD"]["start"] == date(2026, 2, 1)
     assert rows["YTD"]["won"] == D("46501.00")
@@ -74,7 +75,7 @@ def test_fiscal_year_starting_february(tiny):
 
 
 def test_team_scope_sums_its_reps(tiny):
-    rows = by_period(metrics.attainment_by_period(tiny, AS_OF, team_id=2))
+    rows = by_period(attainment.by_period(tiny, AS_OF, team_id=2))
     # West = Cal (0 quota in Nov) + Dee (no quota); Cal won 20,000 on 18 Nov.
     assert rows["QTD"]["won"] == D("20000.00")
     assert rows["QTD"]["quota"] == D("24000.00")  # Oct 12,000 + Nov 0 + Dec 12,000
@@ -85,7 +86,7 @@ def test_team_scope_sums_its_reps(tiny):
 
 
 def test_rep_without_quota(tiny):
-    rows = by_period(metrics.attainment_by_period(tiny, AS_OF, owner_id=7))
+    rows = by_period(attainment.by_period(tiny, AS_OF, owner_id=7))
     assert rows["YTD"]["won"] == D("4000.00")
     assert rows["YTD"]["quota"] is None
     assert math.isnan(rows["YTD"]["attainment"])
@@ -93,7 +94,7 @@ def test_rep_without_quota(tiny):
 
 
 def test_attainment_by_team(tiny):
-    frame = metrics.attainment_by_team(tiny, AS_OF, "QTD").set_index("team")
+    frame = attainment.by_team(tiny, AS_OF, "QTD").to_pandas().set_index("team")
     assert list(frame.index) == ["East", "Empty", "West"]
     assert frame.at["East", "won"] == D("22501.00")  # 12000.25 + 3000 + 7500.75
     assert frame.at["East", "quota"] == D("54000.00")  # (10,000 + 8,000) x 3
@@ -105,21 +106,21 @@ def test_attainment_by_team(tiny):
 
 
 def test_attainment_by_rep(tiny):
-    frame = metrics.attainment_by_rep(tiny, AS_OF, "QTD").set_index("rep")
+    frame = attainment.by_rep(tiny, AS_OF, "QTD").to_pandas().set_index("rep")
     assert frame.at["Ann Rep", "won"] == D("15000.25")
     assert frame.at["Ann Rep", "pace"] == D("16000.00")  # 10,000 + 10,000 x 18/30
     assert frame.at["Ann Rep", "gap"] == D("14999.75")
     assert frame.at["Bob Rep", "won"] == D("7500.75")
     assert frame.at["Dee Rep", "won"] == D("0")
     assert frame.at["Dee Rep", "quota"] is None
-    east = metrics.attainment_by_rep(tiny, AS_OF, "QTD", team_id=1)
+    east = attainment.by_rep(tiny, AS_OF, "QTD", team_id=1).to_pandas()
     assert list(east["rep"]) == ["Ann Rep", "Bob Rep"]
-    empty = metrics.attainment_by_rep(tiny, AS_OF, "QTD", team_id=3)  # a team with no reps
+    empty = attainment.by_rep(tiny, AS_OF, "QTD", team_id=3).to_pandas()  # a team with no reps
     assert empty.empty and {"quota", "attainment", "gap"} <= set(empty.columns)
 
 
 def test_won_by_month(tiny):
-    frame = metrics.won_by_month(tiny, AS_OF)
+    frame = attainment.won_by_month(tiny, AS_OF)
     assert len(frame) == 12
     won = dict(zip(frame["month"], frame["won"], strict=True))
     assert won[date(2026, 1, 1)] == D("7000.50")  # 5000.50 + 2000
@@ -130,26 +131,26 @@ def test_won_by_month(tiny):
 
 
 def test_forecast_for_quarter(tiny):
-    forecast = metrics.forecast_for_quarter(tiny, AS_OF)
+    figures = forecast.for_quarter(tiny, AS_OF)
     # Open with a Q4 close date as of 18 Nov: Cal 1,000 + Bob 50,000 (Commit),
     # Cal 30,000 (Best Case, 50% override), Ann 8,000 (Omitted: left out).
-    assert forecast["closed"] == D("42501.00")
-    assert forecast["commit"] == D("51000.00")
-    assert forecast["best_case"] == D("30000.00")
-    assert forecast["pipeline"] == D("0")
-    assert forecast["commit_forecast"] == D("93501.00")
-    assert forecast["best_case_forecast"] == D("123501.00")
-    assert forecast["open_pipeline"] == D("81000.00")
-    assert forecast["weighted_open"] == D("55800.00")  # 800 + 40,000 + 15,000
-    assert forecast["remaining"] == D("32499.00")
-    assert forecast["coverage"] == pytest.approx(81000 / 32499)
+    assert figures["closed"] == D("42501.00")
+    assert figures["commit"] == D("51000.00")
+    assert figures["best_case"] == D("30000.00")
+    assert figures["pipeline"] == D("0")
+    assert figures["commit_forecast"] == D("93501.00")
+    assert figures["best_case_forecast"] == D("123501.00")
+    assert figures["open_pipeline"] == D("81000.00")
+    assert figures["weighted_open"] == D("55800.00")  # 800 + 40,000 + 15,000
+    assert figures["remaining"] == D("32499.00")
+    assert figures["coverage"] == pytest.approx(81000 / 32499)
 
 
 def test_empty_scope_and_dates_before_any_data(tiny):
-    rows = by_period(metrics.attainment_by_period(tiny, AS_OF, team_id=3))
+    rows = by_period(attainment.by_period(tiny, AS_OF, team_id=3))
     assert rows["YTD"]["won"] == D("0")
     assert rows["YTD"]["quota"] is None
-    early = by_period(metrics.attainment_by_period(tiny, date(2020, 1, 1)))
+    early = by_period(attainment.by_period(tiny, date(2020, 1, 1)))
     assert early["YTD"]["won"] == D("0")
     assert early["YTD"]["quota"] is None
 
@@ -157,14 +158,14 @@ def test_empty_scope_and_dates_before_any_data(tiny):
 def test_week_to_date_by_team_and_rep_prorates_the_month_it_falls_in(tiny):
     """The week of 16-22 November 2026 is 7/30 of November; through Wednesday the 18th,
     3/30 of it has elapsed."""
-    reps = metrics.attainment_by_rep(tiny, AS_OF, "WTD").set_index("rep")
+    reps = attainment.by_rep(tiny, AS_OF, "WTD").to_pandas().set_index("rep")
     assert reps.at["Ann Rep", "quota"] == D("2333.33")  # 10,000 x 7/30
     assert reps.at["Ann Rep", "pace"] == D("1000.00")  # 10,000 x 3/30
     assert reps.at["Bob Rep", "quota"] == D("1866.67")  # 8,000 x 7/30, rounded half up
     assert reps.at["Cal Rep", "quota"] == D("0.00")  # a zero November
     assert math.isnan(reps.at["Cal Rep", "attainment"])
     assert reps.at["Dee Rep", "quota"] is None
-    teams = metrics.attainment_by_team(tiny, AS_OF, "WTD").set_index("team")
+    teams = attainment.by_team(tiny, AS_OF, "WTD").to_pandas().set_index("team")
     assert teams.at["East", "quota"] == D("4200.00")  # (10,000 + 8,000) x 7/30
     assert teams.at["East", "pace"] == D("1800.00")
     assert teams.at["East", "won"] == D("3000.00")  # Ann's win this week

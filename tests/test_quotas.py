@@ -9,7 +9,8 @@ from decimal import Decimal
 
 import pytest
 
-from pipeline import metrics, permissions, quotas, users, validation
+from pipeline import permissions, query, quotas, users, validation
+from pipeline.figures import attainment
 from tests.conftest import AS_OF
 
 FY2026 = date(2026, 1, 1)
@@ -65,7 +66,7 @@ def test_edited_plan_changes_only_the_edited_months(tiny):
     ).fetchall()
     assert summary == [("3 monthly quotas changed (FY from 2026-01)",)]
     # East's December now uses its own plan, not the sum of Ann's and Bob's 18,000.
-    east = metrics.attainment_by_team(tiny, AS_OF, "QTD").set_index("team")
+    east = attainment.by_team(tiny, AS_OF, "QTD").to_pandas().set_index("team")
     assert east.at["East", "quota"] == Decimal("56000.00")  # 18,000 + 18,000 + 20,000
 
 
@@ -161,10 +162,10 @@ def test_uploaded_quota_moves_attainment(tiny, tmp_path):
     """Dee has no quota; after the upload her November quota shows in the figures."""
     path = tmp_path / "dee.csv"
     path.write_text("month,amount,rep\n2026-11,4000,dee@example.com\n", encoding="utf-8")
-    before = metrics.attainment_by_period(tiny, AS_OF, owner_id=7).set_index("period")
+    before = attainment.by_period(tiny, AS_OF, owner_id=7).set_index("period")
     assert before.at["YTD", "quota"] is None
     assert quotas.upload(tiny, ADMIN, path) == 1
-    after = metrics.attainment_by_period(tiny, AS_OF, owner_id=7).set_index("period")
+    after = attainment.by_period(tiny, AS_OF, owner_id=7).set_index("period")
     assert after.at["YTD", "quota"] == Decimal("4000.00")
     assert after.at["MTD", "quota"] == Decimal("4000.00")
     assert after.at["MTD", "pace"] == Decimal("2400.00")  # 4,000 x 18/30 days
@@ -176,18 +177,18 @@ def test_quota_figures_outlive_deal_saves_but_not_a_quota_change(tiny):
     from pipeline import deals
 
     def ann_q4() -> tuple[Decimal, Decimal]:
-        reps = metrics.attainment_by_rep(tiny, AS_OF, "QTD").set_index("rep")
+        reps = attainment.by_rep(tiny, AS_OF, "QTD").to_pandas().set_index("rep")
         return reps.at["Ann Rep", "quota"], reps.at["Ann Rep", "won"]
 
     assert ann_q4() == (Decimal("30000.00"), Decimal("15000.25"))  # 10,000 x 3
-    plan = metrics.context(tiny, AS_OF).plan
+    plan = query.context(tiny, AS_OF).plan
     bob = users.get(tiny, 5)
     version = tiny.execute("SELECT version FROM deals WHERE id = 10").fetchone()[0]
     deals.save(tiny, bob, 10, version, {"amount": "45000"})
-    assert metrics.context(tiny, AS_OF).plan == plan
+    assert query.context(tiny, AS_OF).plan == plan
     assert ann_q4() == (Decimal("30000.00"), Decimal("15000.25"))
     edited = quotas.plan(tiny, FY2026)
     edited.loc[edited.key == "user:4", "2026-11"] = 12000.0
     assert quotas.save_plan(tiny, ADMIN, edited, FY2026) == 1
-    assert metrics.context(tiny, AS_OF).plan != plan
+    assert query.context(tiny, AS_OF).plan != plan
     assert ann_q4() == (Decimal("32000.00"), Decimal("15000.25"))

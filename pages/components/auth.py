@@ -13,9 +13,9 @@ from __future__ import annotations
 import streamlit as st
 import streamlit_authenticator as stauth
 
-from pages.components import data
+from pages.components import data, store
 from pages.components.format import markdown_text
-from pipeline import users
+from pipeline import org, users
 
 USER_KEY = "user_id"
 COOKIE_NAME = "sales_pipeline_sign_in"
@@ -25,7 +25,7 @@ COOKIE_DAYS = 7
 def current_user() -> users.User | None:
     """The signed-in, still active user, or None."""
     user_id = st.session_state.get(USER_KEY)
-    user = None if user_id is None else data.run_for_plan("users.get", user_id=user_id)
+    user = None if user_id is None else data.run_for_plan(users.get, user_id=user_id)
     if user is None or not user.active:
         st.session_state.pop(USER_KEY, None)
         return None
@@ -53,8 +53,8 @@ def persona_picker() -> None:
         "always asks for an e-mail and password.",
         icon=":material/theater_comedy:",
     )
-    people = {user.id: user for user in users.active_users(data.cursor())}
-    teams = data.run_for_plan("teams").set_index("id")["name"].to_dict()
+    people = {user.id: user for user in users.active_users(store.cursor())}
+    teams = data.run_for_plan(org.teams).set_index("id")["path"].to_dict()
 
     def label(user_id: int) -> str:
         user = people[user_id]
@@ -68,14 +68,14 @@ def persona_picker() -> None:
 
 
 def authenticator() -> stauth.Authenticate:
-    con = data.cursor()
+    con = store.cursor()
     return stauth.Authenticate(
         users.credentials(con), COOKIE_NAME, users.cookie_key(con), COOKIE_DAYS, auto_hash=False
     )
 
 
 def password_sign_in() -> None:
-    if not users.credentials(data.cursor())["usernames"]:
+    if not users.credentials(store.cursor())["usernames"]:
         st.title("Sign in")
         st.warning(
             "Nobody can sign in to this database yet. Create the first administrator from "
@@ -93,7 +93,7 @@ def password_sign_in() -> None:
         return
     status = st.session_state.get("authentication_status")
     if status:
-        user = users.by_email(data.cursor(), st.session_state["username"])
+        user = users.by_email(store.cursor(), st.session_state["username"])
         if user is not None and user.active:
             st.session_state[USER_KEY] = user.id
             if COOKIE_NAME in st.context.cookies:

@@ -7,6 +7,8 @@ forecast chart took ~20 ms per run that way, most of it in add_vline).
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -61,22 +63,33 @@ def won_against_quota(frame: pd.DataFrame, cumulative: bool, symbol: str) -> Fig
                     "hovertemplate": money,
                 },
             ],
-            "layout": base_layout(320, yaxis={"tickprefix": symbol, "tickformat": "~s"}),
+            "layout": base_layout(
+                320, yaxis={"tickprefix": symbol, "tickformat": "~s", "rangemode": "nonnegative"}
+            ),
         }
     )
 
 
+def label(text) -> str:
+    """Text from people or imported files as a chart label: plotly reads a little HTML in
+    labels (<b>, <a href>), so the characters that start it are escaped."""
+    return html.escape(str(text), quote=False)
+
+
 def forecast_bullet(forecast: dict, symbol: str) -> Figure:
-    """The quarter's forecast roll-ups as stacked bars against quota and pace lines."""
+    """The quarter's forecast roll-ups as stacked bars, with the quota and pace as
+    vertical lines named in the legend (labels on the plot overprinted each other when
+    pace came close to quota, at a quarter's end)."""
     bars = [
         {
             "type": "bar",
-            "y": ["Forecast"],
+            "y": [0],
             "x": [float(value)],
+            "width": [0.6],
             "name": name,
             "orientation": "h",
             "marker": {"color": CATEGORY_COLOURS[name]},
-            "hovertemplate": f"{name}: {symbol}%{{x:,.2f}}",
+            "hovertemplate": f"{name}: {symbol}%{{x:,.2f}}<extra></extra>",
         }
         for name, value in (
             ("Closed", forecast["closed"]),
@@ -84,54 +97,33 @@ def forecast_bullet(forecast: dict, symbol: str) -> Figure:
             ("Best Case", forecast["best_case"]),
         )
     ]
-    marks = [
-        (name, float(value), colour, dash)
+    lines = [
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "x": [float(value), float(value)],
+            "y": [-0.45, 0.45],
+            "name": f"{name} {symbol}{float(value):,.0f}",
+            "line": {"color": colour, "width": 3, "dash": dash},
+            "hovertemplate": f"{name}: {symbol}%{{x:,.2f}}<extra></extra>",
+        }
         for name, value, colour, dash in (
             ("Quota", forecast["quota"], QUOTA, "solid"),
             ("Pace", forecast["pace"], PACE, "dot"),
         )
         if value is not None
     ]
-    # A vertical line across the plot at each mark, labelled above it.
-    shapes = [
-        {
-            "type": "line",
-            "xref": "x",
-            "yref": "paper",
-            "x0": x,
-            "x1": x,
-            "y0": 0,
-            "y1": 1,
-            "line": {"color": colour, "width": 3, "dash": dash},
-        }
-        for _, x, colour, dash in marks
-    ]
-    labels = [
-        {
-            "text": name,
-            "showarrow": False,
-            "x": x,
-            "xref": "x",
-            "y": 1,
-            "yref": "paper",
-            "yanchor": "bottom",
-        }
-        for name, x, _, _ in marks
-    ]
     return Figure(
         {
-            "data": bars,
+            "data": bars + lines,
             "layout": base_layout(
-                190,
+                170,
                 barmode="stack",
                 hovermode="closest",
-                # The legend sits below the bar: above it, it would cover the line labels.
-                margin={"l": 10, "r": 10, "t": 30, "b": 10},
-                legend={"orientation": "h", "y": -0.35, "x": 0, "traceorder": "normal"},
-                xaxis={"tickprefix": symbol, "tickformat": "~s"},
-                yaxis={"showticklabels": False},
-                shapes=shapes,
-                annotations=labels,
+                margin={"l": 10, "r": 10, "t": 10, "b": 10},
+                legend={"orientation": "h", "y": -0.3, "x": 0, "traceorder": "normal"},
+                xaxis={"tickprefix": symbol, "tickformat": "~s", "rangemode": "nonnegative"},
+                yaxis={"showticklabels": False, "range": [-0.5, 0.5], "fixedrange": True},
             ),
         }
     )

@@ -12,9 +12,9 @@ from datetime import date
 
 import streamlit as st
 
-from pages.components import data
+from pages.components import data, store
 from pages.components.format import markdown_text, percent
-from pipeline import activities, deals, permissions, users, validation, writes
+from pipeline import activities, db, deals, engine, permissions, users, validation, workspace
 
 OPENED = "deal_form_opened"  # {"id": deal id, "version": version the form was seeded from}
 FLASH = "deal_form_flash"
@@ -81,7 +81,7 @@ def edit(record: dict, user: users.User) -> None:
             icon=":material/sync_problem:",
         )
     values, keys = opened["values"], widget_keys(opened)
-    stages = data.run("workspace.stages_of_pipeline", pipeline=record["pipeline"])
+    stages = data.run(workspace.stages_of_pipeline, pipeline=record["pipeline"])
     stage_names = dict(zip(stages["id"].tolist(), stages["name"], strict=True))
     stage_labels = {
         int(row.id): f"{row.name} · {percent(row.probability, 0)}" for row in stages.itertuples()
@@ -96,7 +96,7 @@ def edit(record: dict, user: users.User) -> None:
             first, "Stage", stage_labels, values["stage_id"], keys["stage_id"]
         )
         typed["amount"] = second.text_input(
-            f"Amount ({record['currency']})",
+            f"Amount ({markdown_text(record['currency'])})",
             value=values["amount"],
             key=keys["amount"],
             help="Digits with an optional decimal point; 12,500 and 12500.00 both work.",
@@ -134,14 +134,14 @@ def edit(record: dict, user: users.User) -> None:
         typed["notes"] = st.text_area("Notes", value=values["notes"], key=keys["notes"], height=100)
         if permissions.can_reassign(user):
             team = user.team_id if user.role == "manager" else None
-            owners = data.run("workspace.deal_owners", team_id=team)
+            owners = data.run(workspace.deal_owners, team_id=team)
             names = dict(zip(owners["id"].tolist(), owners["name"], strict=True))
             names.setdefault(values["owner_id"], record["owner"])
             typed["owner_id"] = choose(st, "Owner", names, values["owner_id"], keys["owner_id"])
         if record["exit_checklist"]:
             st.caption(
-                f"Moving on from {stage_names[record['stage_id']]}? Its exit checklist: "
-                f"{record['exit_checklist']}"
+                f"Moving on from {markdown_text(stage_names[record['stage_id']])}? Its exit "
+                f"checklist: {markdown_text(record['exit_checklist'])}"
             )
         submitted = st.form_submit_button("Save changes", type="primary", key="deal_save")
     st.button("Reload the deal", key="deal_reload", icon=":material/refresh:", on_click=seed,
@@ -160,7 +160,7 @@ def choose(container, label: str, labels: dict, current, key: str):
 
 def save(record: dict, user: users.User, version: int, changes: dict) -> None:
     try:
-        saved = deals.save(data.write_cursor(), user, record["id"], version, changes)
+        saved = deals.save(store.write_cursor(), user, record["id"], version, changes)
     except validation.ValidationError as exc:
         st.error(
             "Not saved. Please fix:\n"
@@ -168,8 +168,14 @@ def save(record: dict, user: users.User, version: int, changes: dict) -> None:
             icon=":material/error:",
         )
         return
-    except (deals.Conflict, deals.DealGone, permissions.PermissionDenied, writes.Busy) as exc:
-        st.error(str(exc), icon=":material/error:")
+    except (
+        deals.Conflict,
+        deals.DealGone,
+        permissions.PermissionDenied,
+        engine.Busy,
+        db.DatabaseError,
+    ) as exc:
+        st.error(markdown_text(str(exc)), icon=":material/error:")
         return
     if saved.changed:
         st.session_state[FLASH] = f"Saved: {', '.join(saved.changed)} (version {saved.version})."
@@ -179,15 +185,28 @@ def save(record: dict, user: users.User, version: int, changes: dict) -> None:
     st.rerun()
 
 
+ACTIVITY_KEYS = ("activity_outcome", "activity_note")
+ACTIVITY_DONE = "activity_logged"
+
+
 def log_activity(record: dict, user: users.User) -> None:
-    outcomes = sorted({o for values in activities.OUTCOMES.values() for o in values})
-    with st.form("activity_form", clear_on_submit=True, enter_to_submit=False):
-        first, second, third = st.columns(3)
-        first.selectbox("Kind", activities.KINDS, key="activity_kind")
-        second.selectbox(
+    """The kind is chosen outside the form, so the outcomes offered are the ones that
+    kind can have; what was typed stays when a log is refused, and clears after one
+    is recorded."""
+    if done := st.session_state.pop(ACTIVITY_DONE, None):
+        for key in ACTIVITY_KEYS:
+            st.session_state.pop(key, None)
+        st.toast(done, icon=":material/check_circle:")
+    kind = st.selectbox("Kind", activities.KINDS, key="activity_kind")
+    outcomes = list(activities.OUTCOMES[kind])
+    if st.session_state.get("activity_outcome") not in ["", *outcomes]:
+        st.session_state["activity_outcome"] = ""
+    with st.form("activity_form", enter_to_submit=False):
+        first, second = st.columns(2)
+        first.selectbox(
             "Outcome", ["", *outcomes], key="activity_outcome", format_func=lambda o: o or "—"
         )
-        third.date_input(
+        second.date_input(
             "Date",
             key="activity_date",
             value="today",
@@ -201,18 +220,19 @@ def log_activity(record: dict, user: users.User) -> None:
         return
     try:
         activities.log(
-            data.write_cursor(),
+            store.write_cursor(),
             user,
             record["id"],
-            kind=st.session_state["activity_kind"],
+            kind=kind,
             outcome=st.session_state["activity_outcome"],
             on=st.session_state["activity_date"],
             note=st.session_state["activity_note"],
         )
     except validation.ValidationError as exc:
-        st.error("Not logged: " + str(exc), icon=":material/error:")
+        st.error("Not logged: " + markdown_text(str(exc)), icon=":material/error:")
         return
-    except (deals.DealGone, permissions.PermissionDenied, writes.Busy) as exc:
-        st.error(str(exc), icon=":material/error:")
+    except (deals.DealGone, permissions.PermissionDenied, engine.Busy, db.DatabaseError) as exc:
+        st.error(markdown_text(str(exc)), icon=":material/error:")
         return
-    st.toast(f"Logged a {st.session_state['activity_kind']}.", icon=":material/check_circle:")
+    st.session_state[ACTIVITY_DONE] = f"Logged a {kind}."
+    st.rerun()

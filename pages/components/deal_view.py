@@ -9,9 +9,16 @@ import streamlit as st
 
 from pages.components import data, deal_form, export
 from pages.components.format import markdown_text, money, money_column_format, percent
-from pipeline import permissions, users
+from pipeline import permissions, users, workspace
 
-FLAGS = {"stale": "stale", "overdue": "overdue", "no_next_step": "no next step", "stuck": "stuck"}
+FLAGS = {
+    "stale": "stale",
+    "overdue": "overdue",
+    "no_next_step": "no next step",
+    "next_step_late": "next step late",
+    "stuck": "stuck",
+}
+LIST_STATE = "deal_list_state"  # (list key, deal selected in it) as of the last run
 
 
 def display_table(listing: pd.DataFrame, show_owner: bool) -> pd.DataFrame:
@@ -38,12 +45,15 @@ def display_table(listing: pd.DataFrame, show_owner: bool) -> pd.DataFrame:
     return table if show_owner else table.drop(columns=["Owner"])
 
 
-def deal_table(listing: pd.DataFrame, table: pd.DataFrame, currency: str) -> int | None:
+def deal_table(
+    listing: pd.DataFrame, table: pd.DataFrame, currency: str, list_key: str
+) -> int | None:
     """The page of deals (``table``, made by display_table from ``listing``); returns
-    the id of the row the user selected."""
+    the id of the row the user selected. ``list_key`` names the list: another list is
+    another widget, whose selection starts empty."""
     event = st.dataframe(
         table,
-        key="deal_list",
+        key=f"deal_list_{abs(hash(list_key))}",
         hide_index=True,
         on_select="rerun",
         selection_mode="single-row",
@@ -57,21 +67,34 @@ def deal_table(listing: pd.DataFrame, table: pd.DataFrame, currency: str) -> int
     )
     export.downloads(table, "open-deals", "deal_list")
     rows = event.selection.rows if event and event.selection else []
-    return int(listing["id"].iloc[rows[0]]) if rows else None
+    return int(listing["id"].iloc[rows[0]]) if rows and rows[0] < len(listing) else None
+
+
+def follow_selection(list_key: str, selected: int | None) -> None:
+    """Open the deal the user selected (in the URL, so the link reopens it). Only an
+    explicit choice opens a deal: unticking the row, or moving to another list (page,
+    search, scope), closes the one that was open. A deal named in the URL on arrival
+    stays open until then."""
+    previous = st.session_state.get(LIST_STATE)
+    st.session_state[LIST_STATE] = (list_key, selected)
+    if selected is not None:
+        st.query_params["deal"] = str(selected)
+    elif previous is not None and (previous[0] != list_key or previous[1] is not None):
+        st.query_params.pop("deal", None)
 
 
 def show(deal_id: int, user: users.User, currency: str) -> None:
-    record = data.run("workspace.deal_record", deal_id=deal_id)
+    record = data.run(workspace.deal_record, deal_id=deal_id)
     st.divider()
     if record is None:
         st.warning(f"Deal {deal_id} does not exist (it may have been removed).")
         return
-    owner = users.get(data.cursor(), record["owner_id"])
+    owner = data.run_for_plan(users.get, user_id=record["owner_id"])
     may_edit = permissions.can_edit_deals_of(user, owner)
     if user.role == "rep" and not may_edit:
         st.warning("This deal belongs to someone else; you can only open your own deals.")
         return
-    st.subheader(record["name"], anchor=False)
+    st.subheader(markdown_text(record["name"]), anchor=False)
     account = record["account"] or "no account"
     st.caption(
         f"{markdown_text(account)} · owned by {markdown_text(record['owner'])} · "
@@ -81,7 +104,7 @@ def show(deal_id: int, user: users.User, currency: str) -> None:
     )
     figures = st.columns(5)
     figures[0].metric("Amount", money(record["amount"], record["currency"]))
-    figures[1].metric("Stage", record["stage"])
+    figures[1].metric("Stage", record["stage"], help=markdown_text(record["stage"]))
     overridden = " (override)" if record["probability_override"] is not None else ""
     figures[2].metric("Probability" + overridden, percent(record["probability"], 0))
     figures[3].metric("Weighted", money(record["weighted"], record["currency"]))
@@ -106,7 +129,7 @@ def show(deal_id: int, user: users.User, currency: str) -> None:
 
 
 def show_timeline(deal_id: int) -> None:
-    for entry in data.run("workspace.timeline", deal_id=deal_id):
+    for entry in data.run(workspace.timeline, deal_id=deal_id):
         st.markdown(
             f"**Version {entry.version}** · {entry.at:%Y-%m-%d %H:%M} · {markdown_text(entry.who)}"
         )
@@ -118,7 +141,7 @@ def show_timeline(deal_id: int) -> None:
 
 
 def show_activities(deal_id: int) -> None:
-    activities = data.run("workspace.activities_of_deal", deal_id=deal_id)
+    activities = data.run(workspace.activities_of_deal, deal_id=deal_id)
     if activities.empty:
         st.caption("No activities yet.")
         return

@@ -1,8 +1,13 @@
-"""The filters every page shares: as-of date, period, team and rep.
+"""The filters the figure pages share: as-of date, period, team (any level of the tree)
+and rep.
 
 They live in st.session_state under fixed widget keys and are mirrored into the URL
 query string, so a copied link reopens the same view. The URL is read once per
-session (it wins over defaults); after that the widgets are the source of truth.
+session (it wins over the defaults); after that the widgets are the source of truth.
+Without a URL, each person starts on their own scope: a rep on their own figures, a
+manager on their team, everyone else on the whole company. Pages without the filters
+(Data & settings) do not draw them, and their values are kept for the next page that
+does.
 """
 
 from __future__ import annotations
@@ -15,10 +20,12 @@ import pandas as pd
 import streamlit as st
 
 from pages.components import data
+from pipeline import org, users
 from pipeline.periods import PERIOD_KINDS, PERIOD_NAMES
 
 KEYS = {"as_of": "filter_as_of", "period": "filter_period", "team": "filter_team"}
 KEYS["rep"] = "filter_rep"
+KEPT = "filter_values"  # the last values drawn, for runs that did not draw the widgets
 DEFAULT_PERIOD = "QTD"
 ALL = 0  # the "all teams" / "all reps" choice (ids start at 1)
 
@@ -38,6 +45,11 @@ class Filters:
             return self.rep_name
         return self.team_name or "Whole company"
 
+    @property
+    def scope(self) -> dict:
+        """The scope parameters every figure takes."""
+        return {"team_id": self.team_id, "owner_id": self.owner_id}
+
 
 def parse_int(text: str | None) -> int | None:
     return int(text) if text and text.isdigit() else None
@@ -50,27 +62,41 @@ def parse_date(text: str | None) -> date | None:
         return None
 
 
-def load_from_url(team_ids: Collection[int], rep_ids: Collection[int]) -> None:
-    """Seed the widgets from the URL on a session's first run; bad values are ignored."""
+def own_scope(user: users.User, rep_ids: Collection[int]) -> tuple[int, int]:
+    """Where a person starts (team, rep): a rep on their own figures within their team,
+    a manager on their team, everyone else on the whole company."""
+    if user.role == "rep" and user.id in rep_ids:
+        return user.team_id or ALL, user.id
+    if user.role == "manager" and user.team_id:
+        return user.team_id, ALL
+    return ALL, ALL
+
+
+def load_from_url(user: users.User, team_ids: Collection[int], rep_ids: Collection[int]) -> None:
+    """Seed the widgets on a session's first run: the URL's values where it has valid
+    ones, else the person's own scope and today."""
     if st.session_state.get("filters_loaded"):
         return
     st.session_state["filters_loaded"] = True
-    st.session_state[KEYS["as_of"]] = date.today()
-    st.session_state[KEYS["period"]] = DEFAULT_PERIOD
-    st.session_state[KEYS["team"]] = ALL
-    st.session_state[KEYS["rep"]] = ALL
+    team, rep = own_scope(user, rep_ids)
     params = st.query_params
-    as_of = parse_date(params.get("as_of"))
-    if as_of:
-        st.session_state[KEYS["as_of"]] = as_of
-    if params.get("period") in PERIOD_KINDS:
-        st.session_state[KEYS["period"]] = params["period"]
-    team = parse_int(params.get("team"))
-    if team in team_ids:
-        st.session_state[KEYS["team"]] = team
-    rep = parse_int(params.get("rep"))
-    if rep in rep_ids:
-        st.session_state[KEYS["rep"]] = rep
+    url_team, url_rep = parse_int(params.get("team")), parse_int(params.get("rep"))
+    if url_team in team_ids or url_rep in rep_ids:  # a shared link's scope wins whole
+        team = url_team if url_team in team_ids else ALL
+        rep = url_rep if url_rep in rep_ids else ALL
+    st.session_state[KEYS["as_of"]] = parse_date(params.get("as_of")) or date.today()
+    period = params.get("period")
+    st.session_state[KEYS["period"]] = period if period in PERIOD_KINDS else DEFAULT_PERIOD
+    st.session_state[KEYS["team"]] = team
+    st.session_state[KEYS["rep"]] = rep
+
+
+def restore_kept() -> None:
+    """Widgets not drawn on the last run (a page without filters) lost their state;
+    give them back the values they had."""
+    for name, key in KEYS.items():
+        if key not in st.session_state and name in st.session_state.get(KEPT, {}):
+            st.session_state[key] = st.session_state[KEPT][name]
 
 
 def save_to_url(filters: Filters) -> None:
@@ -96,11 +122,13 @@ def forget_rep() -> None:
 
 @dataclass(frozen=True)
 class Choices:
-    """What the team and rep boxes offer: names by id, in display order, and each
-    team's reps. Made once per plan version (a deal save cannot change them) instead of
-    on every run: a sales team at scale has thousands of reps."""
+    """What the team and rep boxes offer: teams in tree order with their path ("East ›
+    Enterprise"), reps by id, and each team's reps (its whole subtree). Made once per
+    plan version (a deal save cannot change them) instead of on every run: a sales team
+    at scale has thousands of reps."""
 
     team_names: dict[int, str]
+    team_paths: dict[int, str]
     rep_names: dict[int, str]
     reps_of_team: dict[int, dict[int, str]]
 
@@ -113,26 +141,35 @@ def choices() -> Choices:
 
 
 def make_choices() -> Choices:
-    teams = data.run_for_plan("teams")
-    reps = data.run_for_plan("reps")
+    teams = data.run_for_plan(org.teams)
+    reps = data.run_for_plan(org.reps)
     # Plain lists: iterating Arrow-backed columns value by value is slow.
-    columns = (reps["id"].tolist(), reps["name"].tolist(), reps["team_id"].tolist())
-    rep_rows = zip(*columns, strict=True)
+    team_ids = teams["id"].tolist()
+    parents = dict(zip(team_ids, teams["parent_id"].tolist(), strict=True))
     reps_of_team: dict[int, dict[int, str]] = {}
     rep_names = {}
-    for rep_id, name, team_id in rep_rows:
+    for rep_id, name, team_id in zip(
+        reps["id"].tolist(), reps["name"].tolist(), reps["team_id"].tolist(), strict=True
+    ):
         rep_names[rep_id] = name
-        if pd.notna(team_id):  # a rep without a team is in no team's list
-            reps_of_team.setdefault(int(team_id), {})[rep_id] = name
-    team_names = dict(zip(teams["id"].tolist(), teams["name"].tolist(), strict=True))
-    return Choices(team_names, rep_names, reps_of_team)
+        team = None if pd.isna(team_id) else int(team_id)
+        while team is not None and team in parents:  # a rep is in every team above theirs
+            reps_of_team.setdefault(team, {})[rep_id] = name
+            parent = parents[team]
+            team = None if pd.isna(parent) else int(parent)
+    return Choices(
+        dict(zip(team_ids, teams["name"].tolist(), strict=True)),
+        dict(zip(team_ids, teams["path"].tolist(), strict=True)),
+        rep_names,
+        reps_of_team,
+    )
 
 
-def sidebar() -> Filters:
+def sidebar(user: users.User) -> Filters:
     """Draw the shared filters in the sidebar and return their values."""
     offered = choices()
-    team_names = offered.team_names
-    load_from_url(team_names, offered.rep_names)
+    restore_kept()
+    load_from_url(user, offered.team_names, offered.rep_names)
     with st.sidebar:
         st.header("Filters")
         as_of = st.date_input(
@@ -150,13 +187,16 @@ def sidebar() -> Filters:
             key=KEYS["period"],
             help="The period the tables by team and rep use.",
         )
+        if st.session_state.get(KEYS["team"]) not in (ALL, *offered.team_paths):
+            st.session_state[KEYS["team"]] = ALL
         team_id = (
             st.selectbox(
                 "Team",
-                [ALL, *team_names],
-                format_func=lambda i: team_names.get(i, "All teams"),
+                [ALL, *offered.team_paths],
+                format_func=lambda i: offered.team_paths.get(i, "All teams"),
                 key=KEYS["team"],
                 on_change=forget_rep,
+                help="Any level of the organisation: a region includes every team below it.",
             )
             or None
         )
@@ -172,21 +212,16 @@ def sidebar() -> Filters:
             )
             or None
         )
+    st.session_state[KEPT] = {
+        "as_of": as_of, "period": period, "team": team_id or ALL, "rep": owner_id or ALL,
+    }  # fmt: skip
     filters = Filters(
         as_of=as_of,
         period=period,
         team_id=team_id,
         owner_id=owner_id,
-        team_name=team_names.get(team_id),
+        team_name=offered.team_names.get(team_id),
         rep_name=rep_names.get(owner_id),
     )
     save_to_url(filters)
     return filters
-
-
-def current() -> Filters:
-    """The filters the frame drew on this run, for pages to read."""
-    from pages.components import frame  # the frame imports this module
-
-    frame.ensure()
-    return st.session_state["filters"]

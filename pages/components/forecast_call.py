@@ -8,9 +8,9 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-from pages.components import data
-from pages.components.format import money, money_column_format
-from pipeline import forecast_calls, permissions, users, validation, writes
+from pages.components import data, store
+from pages.components.format import markdown_text, money, money_column_format
+from pipeline import db, engine, forecast_calls, permissions, users, validation, workspace
 
 
 def show(user: users.User, currency: str, now: datetime) -> None:
@@ -18,7 +18,7 @@ def show(user: users.User, currency: str, now: datetime) -> None:
         return
     st.divider()
     call_params = {"user_id": user.id, "today": now.date()}
-    quarter, calls = data.run("workspace.forecast_calls_this_quarter", **call_params)
+    quarter, calls = data.run(workspace.forecast_calls_this_quarter, **call_params)
     st.subheader("Forecast call", anchor=False)
     week_start = now.date().toordinal() - now.weekday()
     this_week = calls[[d.toordinal() >= week_start for d in calls["week_of"]]]
@@ -45,7 +45,7 @@ def show(user: users.User, currency: str, now: datetime) -> None:
         submit(user)
     if len(calls):
         st.dataframe(
-            data.derived("workspace.forecast_calls_this_quarter", calls_table, **call_params),
+            data.derived(workspace.forecast_calls_this_quarter, calls_table, **call_params),
             key="forecast_calls", hide_index=True,
             column_config={
                 "Commit": st.column_config.NumberColumn(format=money_column_format(currency)),
@@ -66,14 +66,19 @@ def calls_table(quarter_and_calls: tuple) -> pd.DataFrame:
 def submit(user: users.User) -> None:
     try:
         _, revised = forecast_calls.submit(
-            data.write_cursor(),
+            store.write_cursor(),
             user,
             commit=st.session_state["call_commit"],
             best_case=st.session_state["call_best_case"],
             note=st.session_state["call_note"],
         )
-    except (validation.ValidationError, permissions.PermissionDenied, writes.Busy) as exc:
-        st.error("Not submitted: " + str(exc), icon=":material/error:")
+    except (
+        validation.ValidationError,
+        permissions.PermissionDenied,
+        engine.Busy,
+        db.DatabaseError,
+    ) as exc:
+        st.error("Not submitted: " + markdown_text(str(exc)), icon=":material/error:")
         return
     commit = money(validation.amount(st.session_state["call_commit"]))
     st.toast(f"{'Revised' if revised else 'Submitted'} your call: commit {commit}.")

@@ -10,7 +10,12 @@ from pipeline.formatting import (  # noqa: F401  (re-exported)
 )
 
 COLUMN_FORMATS = {"USD": "dollar", "EUR": "euro", "JPY": "yen"}
-MARKDOWN_SPECIALS = "\\`*_{}[]()<>#+-.!|$~"
+# Every character that can start markup, escaped: emphasis, code, links, images, HTML
+# and entities, headings, lists, tables, block quotes, Streamlit's :colour[...] and
+# :emoji: short codes (and so autolinks, whose "://" needs the colon), LaTeX after '$'.
+# Other punctuation is left alone: a widget's label is also its accessible name, where
+# a screen reader would read out every backslash.
+MARKDOWN_SPECIALS = frozenset("\\`*_{}[]()<>#+-.!|$~:&=^")
 
 
 def percent(value, digits: int = 1) -> str:
@@ -21,9 +26,11 @@ def multiple(value) -> str:
     return "—" if is_missing(value) else f"{value:.2f}x"
 
 
-def markdown_text(text: str) -> str:
-    """User or figure text made safe to place inside Markdown: every special character,
-    '$' included (Streamlit would start LaTeX on it), is escaped."""
+def markdown_text(text) -> str:
+    """User, imported or figure text made safe to place inside Markdown (st.markdown,
+    captions, headers, alerts, metric and widget labels, help texts, toasts): shown as
+    the very characters it holds, never as markup. The one escaping helper: every text
+    that did not come from this code goes through it on its way into Markdown."""
     return "".join("\\" + ch if ch in MARKDOWN_SPECIALS else ch for ch in str(text))
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from pipeline import db, history, users, writes
+from pipeline import db, engine, history, permissions, users
 from pipeline.imports import fields, files, resolve, sql_text
 
 PROBLEM_LIMIT = 1000  # rows of detail kept; the count is always exact
@@ -128,12 +128,18 @@ def run(
     con: duckdb.DuckDBPyConnection,
     request: Request,
     *,
-    actor_id: int | None = None,
+    actor: users.User | None = None,
     write: bool = True,
     progress: Progress | None = None,
 ) -> Report:
-    """Import (or with write=False preview) the request's files into ``con``'s database.
-    Nothing is written unless every row passes its checks."""
+    """Import (or with write=False preview) the request's files into ``con``'s database
+    as ``actor``, who must be an admin; None is the command line, which whoever can open
+    the database file may use. Nothing is written unless every row passes its checks."""
+    if actor is not None:
+        permissions.require(
+            permissions.manages_data(actor), f"A {actor.role} cannot import CRM files."
+        )
+    actor_id = actor.id if actor is not None else None
     step = progress or (lambda share, text: None)
     report = Report(request.source)
     is_demo = db.get_setting(con, "demo_anchor") is not None
@@ -171,14 +177,14 @@ def run(
 
     try:
         if write:
-            writes.transaction(con, work)
+            engine.transaction(con, work)
             report.written = True
         else:
             con.execute("BEGIN TRANSACTION")
             try:
                 work()
             finally:
-                writes.rollback(con)
+                engine.rollback(con)
     except Refused:
         pass
     step(1.0, "Done" if report.written else "Checked")
@@ -675,5 +681,10 @@ def remembered_mapping(con: duckdb.DuckDBPyConnection) -> fields.Mapping | None:
     return fields.Mapping.from_json(json.loads(text)) if text else None
 
 
-def remember_mapping(con: duckdb.DuckDBPyConnection, mapping: fields.Mapping) -> None:
+def remember_mapping(
+    con: duckdb.DuckDBPyConnection, actor: users.User | None, mapping: fields.Mapping
+) -> None:
+    """Keep the mapping for the next import of "other" files (admins only)."""
+    if actor is not None:
+        permissions.require(permissions.manages_data(actor), "Only an admin can import.")
     db.set_setting(con, MAPPING_SETTING, json.dumps(mapping.to_json()))

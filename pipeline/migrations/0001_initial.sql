@@ -184,10 +184,3 @@ CREATE TABLE review_items (
     due_date DATE,
     done_at TIMESTAMP
 );
-
--- Deals as they stood at an instant, rebuilt from history: the same columns as a
--- deal's history version. Every "as of" figure reads through this.
-CREATE MACRO deals_as_of(at_ts) AS TABLE
-    SELECT *
-    FROM deal_history
-    WHERE valid_from <= at_ts AND (valid_to IS NULL OR valid_to > at_ts);

@@ -28,30 +28,6 @@ INSERT INTO open_deals
 SELECT id, owner_id, stage_id, close_date, forecast_category, probability_override, amount
 FROM deals WHERE status = 'open' ORDER BY close_date;
 
--- The won (open) deals as they stood at at_ts: the narrow copy when nothing has changed
--- since (is_current), otherwise rebuilt from history, as deals_as_of does.
-CREATE MACRO won_as_of(at_ts, is_current) AS TABLE
-    SELECT deal_id, owner_id, closed_at, amount
-    FROM won_deals
-    WHERE is_current
-    UNION ALL
-    SELECT deal_id, owner_id, closed_at, amount
-    FROM deal_history
-    WHERE NOT is_current AND status = 'won'
-      AND valid_from <= at_ts AND (valid_to IS NULL OR valid_to > at_ts);
-
-CREATE MACRO open_as_of(at_ts, is_current) AS TABLE
-    SELECT deal_id, owner_id, stage_id, close_date, forecast_category, probability_override,
-           amount
-    FROM open_deals
-    WHERE is_current
-    UNION ALL
-    SELECT deal_id, owner_id, stage_id, close_date, forecast_category, probability_override,
-           amount
-    FROM deal_history
-    WHERE NOT is_current AND status = 'open'
-      AND valid_from <= at_ts AND (valid_to IS NULL OR valid_to > at_ts);
-
 -- This database file's identity, for results cached across connections in one process
 -- (pipeline.plan_cache): a rebuilt file restarts its change log, and must not meet the
 -- results of the file it replaced.

@@ -1,0 +1,33 @@
+"""The plain-words definition of every figure, as "How is this computed?" shows it."""
+
+DEFINITIONS = {
+    "won": "Won revenue: the sum of amount over deals won with their close time inside the "
+    "period, up to the end of the as-of day, as the deals stood then (rebuilt from history).",
+    "quota": "Quota: monthly quotas summed over the whole period. A partly covered month "
+    "(only in a week) counts its quota times the share of its days covered. Every level of "
+    "the organisation (company, region, team, person) uses its own plan for a month when it "
+    "has one, otherwise the sum of the quotas of the levels right below it, decided level by "
+    "level. A quota whose plan covers only some months of the period says so.",
+    "attainment": "Attainment = won revenue / quota for the period. No quota: not shown.",
+    "pace": "Pace = quotas of the period's months already complete + the current month's "
+    "quota x the share of it elapsed (through the end of the as-of day): where the team should "
+    "be by now to finish on quota.",
+    "gap": "Gap = quota - won: what is still to close this period.",
+    "vs_pace": "Versus pace = won - pace: ahead (positive) or behind (negative) the plan to date.",
+    "forecast": "Forecast for the quarter: Closed = won so far; Commit forecast = closed + "
+    "commit; Best-case forecast = closed + commit + best case. Open deals count when their "
+    "close date is in the quarter, in their forecast category (the deal's own, else its "
+    "stage's).",
+    "coverage": "Coverage = open pipeline (commit + best case + pipeline) closing in the "
+    "period / (quota - won). The target is the coverage-target setting.",
+    "weighted": "Weighted = amount x probability: the deal's probability override when set, "
+    "otherwise its stage's probability. Summed exactly and rounded to the cent once, at the "
+    "end.",
+    "stale": "Stale: no activity logged for more than the stale-after days (a setting; "
+    "default 14). A deal never touched counts from its creation.",
+    "overdue": "Overdue: the close date has passed and the deal is still open.",
+    "no_next_step": "No next step: the next-step field is empty.",
+    "next_step_late": "Next step overdue: the next step's due date has passed.",
+    "stuck": "Stuck: in its current stage more than twice the median time deals spent in "
+    "that stage (completed stays, from the deal history of all deals).",
+}

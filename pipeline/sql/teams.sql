@@ -1,2 +1,0 @@
--- Teams for the scope filter.
-SELECT id, name FROM teams ORDER BY name
