@@ -6,9 +6,15 @@ with NumPy so that the benchmark scale (1M deals, ~10M activities) builds in min
 The simulation: each deal starts in Prospecting or Qualification, advances stage by
 stage with falling odds, and is won or lost at the end of a cycle whose length depends
 on its segment. Every stage move is a history version; some moves also change the
-amount, push the close date out or (rarely) pull it in. Events after the as-of date
-have not happened yet, so those deals are still open. Some deals are neglected: they
-stall in a stage with no recent activity, and their close dates go stale.
+amount, push the close date out or (rarely) pull it in. The demo's "now" is 08:00 on
+the as-of date: events after it have not happened yet, so those deals are still open.
+
+The pipeline looks like a real, reasonably kept team's: reps push a close date that
+has passed (most of the time) and touch their live deals every week or two. Some deals
+are neglected: they stall with no activity and their close dates go stale, until a
+clean-out closes them as lost a month or few after they were due, so only the recent
+ones are still open (and flagged). The organisation has two regions above its teams;
+each team has its own plan, which its reps' plans add up to a little more than.
 """
 
 from __future__ import annotations
@@ -23,7 +29,6 @@ import numpy as np
 import pandas as pd
 
 from pipeline import db, history, periods
-from pipeline.query import end_of_day
 
 DAY = np.timedelta64(1, "D")
 SECOND = np.timedelta64(1, "s")
@@ -87,13 +92,18 @@ WON_STAGE, LOST_STAGE = 7, 8
 SEGMENTS = ["Enterprise", "Mid-Market", "SMB"]
 SEGMENT_SHARE = [0.15, 0.35, 0.50]
 MEDIAN_AMOUNT = np.array([60_000.0, 18_000.0, 4_500.0])
-MEDIAN_CYCLE_DAYS = np.array([110.0, 60.0, 30.0])
+MEDIAN_CYCLE_DAYS = np.array([85.0, 55.0, 35.0])
 ACTIVITIES_PER_DEAL = np.array([20.0, 14.0, 9.0])
 TEAM_SEGMENTS = [0, 1, 1, 2]  # team i sells to accounts of segment TEAM_SEGMENTS[i % 4]
 TEAM_NAMES = ["Enterprise", "Mid-Market East", "Mid-Market West", "SMB"]
 # Chance to advance from stage i (1-based position i) to the next one.
 ADVANCE = np.array([0.80, 0.80, 0.85, 0.85, 0.88])
 WIN_FROM_NEGOTIATION = 0.72
+PROBABILITIES = np.array([s[2] for s in DEFAULT_STAGES])  # by position - 1
+NOW_HOUR = 8  # the demo's now: 08:00 on the as-of day
+REGION_NAMES = ["East", "West"]
+TEAM_PLAN_SHARE = 0.9  # a team's plan: 90% of what its reps' plans add up to
+CLEANED_OUT = "No response (cleaned out)"
 
 FIRST = "Ada Ben Cara Dev Eli Fay Gus Hana Ivo Jade Kai Lena Milo Nia Omar Pia Quin Rosa Sami "
 FIRST += "Tara Uma Vik Wren Xena Yuri Zoe Alba Bram Cleo Dario Edda Finn Gia Hugo Iris Jonas"
@@ -174,6 +184,11 @@ OUTCOMES = {
 MONTH_IN_QUARTER_WEIGHT = np.array([0.85, 0.95, 1.20])
 
 
+def demo_now(as_of: date) -> datetime:
+    """The demo's present: events after it have not happened yet."""
+    return datetime.combine(as_of, datetime.min.time()) + timedelta(hours=NOW_HOUR)
+
+
 @dataclass(frozen=True)
 class DemoSpec:
     deals: int = 6000
@@ -250,12 +265,30 @@ def make_org(spec: DemoSpec, rng: np.random.Generator) -> dict:
     rep_team = np.arange(spec.reps) % n_teams + 1
     for rep_id, team in zip(rep_ids, rep_team, strict=True):
         users.append((int(rep_id), names[rep_id - 1], "rep", int(team), managers[team - 1]))
+    # Two regions above the teams (each region a team of its own, with a manager), the
+    # first half of the teams in the first; added after everyone else, so the people
+    # and teams of earlier versions keep their ids.
+    region_ids = [n_teams + 1 + i for i in range(len(REGION_NAMES))]
+    region_of_team = [region_ids[min(t * len(REGION_NAMES) // n_teams, 1)] for t in range(n_teams)]
+    next_id = 3 + n_teams + spec.reps
+    region_names = person_names(len(REGION_NAMES), next_id - 1)
+    region_managers = list(range(next_id, next_id + len(REGION_NAMES)))
+    for region, manager_id, name in zip(region_ids, region_managers, region_names, strict=True):
+        users.append((manager_id, name, "manager", region, 1))
+    for index in range(n_teams):  # team managers report to their region's manager
+        region_manager = region_managers[region_ids.index(region_of_team[index])]
+        users[2 + index] = (*users[2 + index][:4], region_manager)
     frame = pd.DataFrame(users, columns=["id", "name", "role", "team_id", "manager_id"])
     frame["email"] = frame["name"].map(email_for)
     frame["team_id"] = frame["team_id"].astype("Int64")
     frame["manager_id"] = frame["manager_id"].astype("Int64")
     teams = pd.DataFrame(
-        {"id": np.arange(1, n_teams + 1), "name": team_names, "manager_id": managers}
+        {
+            "id": np.arange(1, n_teams + 1 + len(REGION_NAMES)),
+            "name": team_names + REGION_NAMES,
+            "manager_id": managers + region_managers,
+            "parent_id": pd.array(region_of_team + [None] * len(REGION_NAMES), dtype="Int64"),
+        }
     )
     skill = np.clip(rng.normal(1.0, 0.18, spec.reps), 0.55, 1.45)
     return {
@@ -293,7 +326,7 @@ def simulate_deals(
     """Each deal's fixed facts and its full, untruncated path (some of it in the future)."""
     n = spec.deals
     start = np.datetime64(spec.start, "s")
-    span_days = (spec.as_of - spec.start).days + 1
+    span_days = (spec.as_of - spec.start).days  # up to the day before: now is 08:00
     # Pipeline creation grows over time: density rises linearly by about 60% over the span.
     u = rng.random(n)
     growth = 0.6
@@ -317,8 +350,8 @@ def simulate_deals(
     amount = np.where(rng.random(n) < 0.8, np.round(amount, -2), np.round(amount, 2))
     amount = np.maximum(amount, 500.0)
     cycle = MEDIAN_CYCLE_DAYS[segment] * np.exp(rng.normal(0, 0.45, n))
-    neglected = rng.random(n) < 0.10
-    cycle = np.where(neglected, cycle * rng.uniform(2.5, 5.0, n), cycle)
+    # Neglected deals go quiet part way through (see deal_versions) and are never won.
+    neglected = rng.random(n) < 0.08
 
     source = rng.choice(len(SOURCES), n, p=SOURCE_SHARE)
     first_stage = np.where((source == 0) & (rng.random(n) < 0.5), 2, 1)
@@ -331,10 +364,16 @@ def simulate_deals(
         advance = rng.random(n) < np.clip(ADVANCE[position - 1] * lift, 0, 0.97)
         reached = np.where(can & advance, position + 1, reached)
     won = (reached == OPEN_STAGES) & (rng.random(n) < np.clip(WIN_FROM_NEGOTIATION * lift, 0, 0.95))
+    won &= ~neglected
     # A lost deal dies part way through its planned cycle.
     lifetime = np.where(won, cycle, cycle * rng.uniform(0.35, 1.0, n))
     end = created + (lifetime * 86400).astype("timedelta64[s]")
     end = quarter_end_push(end, won, rng)
+    # Deals close in working hours: the day stays, the time is 09:00 to 18:00.
+    end = (
+        end.astype("datetime64[D]").astype("datetime64[s]")
+        + rng.integers(9 * 3600, 18 * 3600, n) * SECOND
+    )
     return pd.DataFrame(
         {
             "id": np.arange(1, n + 1),
@@ -373,16 +412,21 @@ def deal_versions(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Every history version up to the as-of date, and each deal's latest state."""
     n = len(deals)
-    as_of_end = np.datetime64(end_of_day(spec.as_of), "s")
+    now = np.datetime64(demo_now(spec.as_of), "s")
     created = deals["created_at"].to_numpy()
     end = deals["end_at"].to_numpy()
     first, reached = deals["first_stage"].to_numpy(), deals["reached"].to_numpy()
     steps = reached - first  # stage moves after creation
-    # Stage moves fall at random points of the lifetime, in order; the close comes last.
+    # Stage moves fall at roughly even points of the lifetime, in order (each stay about
+    # as long as the others, give or take a quarter); the close comes last. A neglected
+    # deal stops moving a fifth to a half of the way through.
     max_steps = OPEN_STAGES - 1
-    cuts = np.sort(rng.random((n, max_steps)), axis=1)
+    slots = np.arange(1, max_steps + 1)[None, :] + rng.uniform(-0.25, 0.25, (n, max_steps))
+    cuts = np.sort(slots, axis=1) / (steps[:, None] + 1)
     lifetime = (end - created).astype("timedelta64[s]").astype(np.int64)
     move_at = created[:, None] + (cuts * lifetime[:, None] * 0.92).astype("timedelta64[s]")
+    neglected = deals["neglected"].to_numpy()
+    stalls_at = created + (rng.uniform(0.2, 0.5, n) * lifetime).astype("timedelta64[s]")
 
     stage = first.copy()
     status = np.full(n, "open", dtype=object)
@@ -410,11 +454,11 @@ def deal_versions(
         )
 
     version = np.ones(n, dtype=np.int64)
-    exists = created < as_of_end
+    exists = created < now
     snapshot(exists, created, version)
     for step in range(max_steps):
         at = move_at[:, step]
-        happens = exists & (step < steps) & (at < as_of_end)
+        happens = exists & (step < steps) & (at < now) & (~neglected | (at < stalls_at))
         stage = np.where(happens, stage + 1, stage)
         # Proposal stage often re-prices the deal.
         reprice = happens & (stage == 5) & (rng.random(n) < 0.45)
@@ -422,7 +466,7 @@ def deal_versions(
         amount = np.where(reprice, np.round(amount * factor, 2), amount)
         # Close dates slip: when a move happens after the promised date, or at random.
         late = at.astype("datetime64[D]") >= close_date
-        push = happens & (late | (rng.random(n) < 0.18))
+        push = happens & (late | (rng.random(n) < 0.07))
         new_date = (at + (rng.uniform(14, 60, n) * 86400).astype("timedelta64[s]")).astype(
             "datetime64[D]"
         )
@@ -433,14 +477,40 @@ def deal_versions(
         version = np.where(happens, version + 1, version)
         snapshot(happens, at, version)
 
-    closes = exists & (end < as_of_end) & ~deals["neglected"].to_numpy()
+    moved = (np.arange(max_steps) < steps[:, None]) & (move_at < now)
+    moved &= ~neglected[:, None] | (move_at < stalls_at[:, None])
+    last_at = np.max(np.where(moved, move_at, created[:, None]), 1)
+    # A live deal whose close date passed is usually pushed: a version a few days after
+    # the date (or the last change), promising a date a week or more out.
+    as_of_day = np.datetime64(spec.as_of, "D")
+    live = exists & (end >= now) & ~neglected
+    pushed_at = np.maximum(
+        close_date.astype("datetime64[s]") + rng.uniform(1, 6, n) * 86400 * SECOND,
+        last_at + 3600 * SECOND,
+    )
+    push = live & (close_date < as_of_day) & (rng.random(n) < 0.85) & (pushed_at < now)
+    new_date = pushed_at.astype("datetime64[D]") + rng.integers(10, 45, n) * DAY
+    close_date = np.where(push, np.maximum(new_date, as_of_day + 7 * DAY), close_date)
+    version = np.where(push, version + 1, version)
+    snapshot(push, pushed_at, version)
+    last_at = np.where(push, pushed_at, last_at)
+
+    closes = exists & (end < now) & ~neglected
+    # Neglected deals are cleaned out: closed as lost two to six weeks after they were
+    # due (or went quiet, when that was later).
+    due = np.maximum(close_date.astype("datetime64[s]"), stalls_at)
+    cleaned_at = np.maximum(due + rng.uniform(14, 45, n) * 86400 * SECOND, last_at + 86400 * SECOND)
+    cleaned = exists & neglected & (cleaned_at < now)
+    end = np.where(cleaned, cleaned_at, end)
     won = closes & deals["won_flag"].to_numpy()
-    lost = closes & ~deals["won_flag"].to_numpy()
+    lost = (closes & ~deals["won_flag"].to_numpy()) | cleaned
+    closes = closes | cleaned
     stage = np.where(won, WON_STAGE, np.where(lost, LOST_STAGE, stage))
     status = np.where(won, "won", np.where(lost, "lost", status))
     closed_at = np.where(closes, end, closed_at)
     close_date = np.where(closes, end.astype("datetime64[D]"), close_date)
-    lost_reason = np.where(lost, rng.choice(LOST_REASONS, n), lost_reason)
+    reasons = np.where(cleaned, CLEANED_OUT, rng.choice(LOST_REASONS, n))
+    lost_reason = np.where(lost, reasons, lost_reason)
     version = np.where(closes, version + 1, version)
     snapshot(closes, end, version)
 
@@ -476,13 +546,17 @@ def add_fixed_facts(
     # Next steps, obstacles and judgement calls live on the open deals' current versions.
     latest = versions["valid_to"].isna().to_numpy() & (versions["status"] == "open").to_numpy()
     n = len(versions)
-    has_next = latest & (rng.random(n) < 0.78)
+    has_next = latest & (rng.random(n) < 0.86)
     versions["next_step"] = np.where(has_next, rng.choice(NEXT_STEPS, n), None)
-    due = np.datetime64(spec.as_of, "D") + rng.integers(-12, 21, n) * DAY
+    due = np.datetime64(spec.as_of, "D") + rng.integers(-5, 21, n) * DAY
     versions["next_step_due"] = np.where(has_next, due, np.datetime64("NaT"))
     versions["obstacle"] = np.where(latest & (rng.random(n) < 0.45), rng.choice(OBSTACLES, n), None)
-    override = latest & (rng.random(n) < 0.06)
-    versions["probability_override"] = np.where(override, rng.choice([0.25, 0.5, 0.9], n), np.nan)
+    # A rep's judgement call: a few points either side of the stage's probability.
+    override = latest & (rng.random(n) < 0.08)
+    stage_probability = PROBABILITIES[versions["stage_id"].to_numpy() - 1]
+    nudged = stage_probability + rng.choice([-0.15, -0.1, -0.05, 0.05, 0.1, 0.15], n)
+    nudged = np.clip(np.round(nudged * 20) / 20, 0.05, 0.95)
+    versions["probability_override"] = np.where(override, nudged, np.nan)
     commit_call = latest & (versions["stage_id"].to_numpy() == 5) & (rng.random(n) < 0.15)
     versions["forecast_category"] = np.where(commit_call, "Commit", None)
     return versions
@@ -492,9 +566,9 @@ def make_activities(
     spec: DemoSpec, rng: np.random.Generator, deals: pd.DataFrame, current: pd.DataFrame
 ) -> pd.DataFrame:
     """Touches spread over each deal's life so far; neglected deals go quiet early."""
-    as_of_end = np.datetime64(end_of_day(spec.as_of), "s")
+    now = np.datetime64(demo_now(spec.as_of), "s")
     created = deals["created_at"].to_numpy()
-    end = np.minimum(deals["end_at"].to_numpy(), as_of_end)
+    end = np.minimum(deals["end_at"].to_numpy(), now)
     quiet = deals["neglected"].to_numpy()
     end = np.where(quiet, created + (end - created) // 3, end)
     span = (end - created).astype(np.int64)
@@ -503,6 +577,12 @@ def make_activities(
     counts = rng.poisson(expected) * current["exists"].to_numpy()
     index = np.repeat(np.arange(len(deals)), counts)
     done_at = created[index] + (rng.random(len(index)) * span[index]).astype("timedelta64[s]")
+    # Reps touch their live deals every week or two: a recent call or e-mail on most.
+    live = np.flatnonzero((current["status"] == "open").to_numpy() & ~quiet)
+    touched = live[rng.random(len(live)) < 0.9]
+    recent = now - (rng.uniform(0.1, 12, len(touched)) * 86400).astype("timedelta64[s]")
+    index = np.concatenate([index, touched])
+    done_at = np.concatenate([done_at, np.maximum(recent, created[touched])])
     kind = rng.choice(len(ACTIVITY_KINDS), len(index), p=ACTIVITY_SHARE)
     outcome = np.empty(len(index), dtype=object)
     for k, name in enumerate(ACTIVITY_KINDS):
@@ -533,7 +613,7 @@ def make_activities(
     deal_index = frame["deal_id"].to_numpy() - 1
     frame["owner_id"] = deals["owner_id"].to_numpy()[deal_index]
     frame["account_id"] = deals["account_id"].to_numpy()[deal_index]
-    frame["created_at"] = frame["done_at"].fillna(np.datetime64(end_of_day(spec.as_of)))
+    frame["created_at"] = frame["done_at"].fillna(now)
     frame = frame.sort_values(["created_at", "deal_id"], kind="stable", ignore_index=True)
     frame["id"] = np.arange(1, len(frame) + 1)
     return frame
@@ -541,8 +621,11 @@ def make_activities(
 
 def make_quotas(spec: DemoSpec, org: dict, deals: pd.DataFrame) -> pd.DataFrame:
     """Monthly quotas per rep: each fiscal year's plan is what the team's average rep would
-    win that year (the simulation knows the future), shaped by quarter-end seasonality, so
-    stronger reps beat it and weaker ones miss. The company plan is 92% of the reps' sum."""
+    win that year (the simulation knows the future), leaning half-way towards each rep's
+    own track record and shaped by quarter-end seasonality, so stronger reps beat it and
+    weaker ones miss. Each team has its own plan, 90% of what its
+    reps' plans add up to (managers assign a little more than the team must bring in);
+    the regions and the company have none of their own, so theirs add up their teams'."""
     won = deals[deals["won_flag"]]
     year_start = periods.fiscal_year_start(spec.as_of)
     rows = []
@@ -559,14 +642,19 @@ def make_quotas(spec: DemoSpec, org: dict, deals: pd.DataFrame) -> pd.DataFrame:
             for month_number in range(12):
                 month = periods.add_months(start, month_number)
                 weight = MONTH_IN_QUARTER_WEIGHT[month_number % 3] / MONTH_IN_QUARTER_WEIGHT.sum()
-                amount = round(annual / 4 * weight, -2)
-                for rep_id in org["rep_ids"][org["rep_team"] == team + 1]:
-                    rows.append((int(rep_id), month, amount))
+                in_team = org["rep_team"] == team + 1
+                lean = 0.5 + 0.5 * org["rep_skill"][in_team]
+                for rep_id, share in zip(org["rep_ids"][in_team], lean / lean.mean(), strict=True):
+                    rows.append((int(rep_id), month, round(annual / 4 * weight * share, -2)))
     quotas = pd.DataFrame(rows, columns=["user_id", "month", "amount"])
-    company = quotas.groupby("month", as_index=False)["amount"].sum()
-    company["amount"] = (company["amount"] * 0.92).round(-2)
-    company["user_id"] = None
-    return pd.concat([quotas, company], ignore_index=True)
+    team_of = dict(zip(org["rep_ids"], org["rep_team"], strict=True))
+    teams = quotas.assign(team_id=quotas["user_id"].map(team_of))
+    teams = teams.groupby(["team_id", "month"], as_index=False)["amount"].sum()
+    teams["amount"] = (teams["amount"] * TEAM_PLAN_SHARE).round(-2)
+    quotas["team_id"] = None
+    teams["user_id"] = None
+    frame = pd.concat([quotas, teams[["user_id", "team_id", "month", "amount"]]])
+    return frame.astype({"user_id": "Int64", "team_id": "Int64"}).reset_index(drop=True)
 
 
 def make_forecast_calls(

@@ -136,7 +136,13 @@ def test_overview_on_the_demo_database(app, tmp_path):
     at = app(path)
     assert not at.exception
     assert len(at.metric) == 7
-    assert at.dataframe[0].value["Reps"].sum() == 24
+    teams = at.dataframe[0].value
+    # The two regions first, each above its two teams (indented); the regions hold all 24.
+    assert [name.strip("\u2003└ ") for name in teams["Team"]] == [
+        "East", "Enterprise", "Mid-Market East", "West", "Mid-Market West", "SMB",
+    ]  # fmt: skip
+    top = ~teams["Team"].str.startswith("\u2003")
+    assert teams.loc[top, "Reps"].sum() == 24
 
 
 def test_first_start_without_a_database_builds_the_demo(app, tmp_path):
@@ -148,7 +154,7 @@ def test_first_start_without_a_database_builds_the_demo(app, tmp_path):
     # The demo offers its personas, clearly labelled, instead of a password.
     assert "Demo: choose who you are." in at.info[0].value
     persona = at.selectbox(key="demo_persona")
-    assert persona.options[0].endswith("— rep, Enterprise")  # reps first: the most people
+    assert persona.options[0].endswith("— rep, East › Enterprise")  # reps first: most people
     assert sum(option.endswith("— executive") for option in persona.options) == 1
     persona.set_value(EXECUTIVE)
     at.button(key="demo_sign_in").click().run()
