@@ -528,9 +528,58 @@ def test_maven_crm_figures_are_exactly_the_raw_files(empty):
         ("Rocco Neubert's team", 6),
         ("Summer Sewald's team", 6),
     ]
+    # regional_office: three regions above the six managers' teams.
+    tree = empty.execute(
+        "SELECT array_to_string(path, ' › ') FROM team_tree() ORDER BY path"
+    ).fetchall()
+    assert [path for (path,) in tree] == [
+        "Central", "Central › Dustin Brinkmann's team", "Central › Melvin Marxen's team",
+        "East", "East › Cara Losch's team", "East › Rocco Neubert's team",
+        "West", "West › Celia Rouche's team", "West › Summer Sewald's team",
+    ]  # fmt: skip
+    regions = attainment.by_team(empty, date(2017, 12, 31), "YTD").to_pandas()
+    by_region = regions[regions["depth"] == 0].set_index("team")["won"]
+    assert sum(by_region) == Decimal("10005534.00")  # every win under exactly one region
     stages = empty.execute("SELECT name FROM stages ORDER BY position").fetchall()
     assert stages == [("Prospecting",), ("Engaging",), ("Won",), ("Lost",)]
     assert "1,425 deals name no account." in report.notes
+
+
+def test_salesforce_roles_become_the_team_tree(empty, tmp_path):
+    """UserRole.csv (the role hierarchy) and User.csv's UserRoleId: each role a person
+    holds is a team, under its parent role's team, up to the top role."""
+    files = salesforce_files(tmp_path)
+    files[2] = write(tmp_path, "User.csv", (
+        "Id,Name,Email,IsActive,UserRoleId\n"
+        "005A,Ada Lovelace,ada@example.com,true,00E3\n"
+        "005B,Bob Byte,bob@example.com,true,00E2\n"
+    ))  # fmt: skip
+    files.append(write(tmp_path, "UserRole.csv", (
+        "Id,Name,ParentRoleId\n"
+        "00E1,VP Sales,\n"
+        "00E2,Americas,00E1\n"
+        "00E3,West Coast,00E2\n"
+    )))  # fmt: skip
+    report = run(empty, "salesforce", files)
+    assert report.ok, problems(report)
+    assert [f.role for f in report.files][-1] == "roles"
+    tree = empty.execute(
+        "SELECT array_to_string(path, ' › ') FROM team_tree() ORDER BY path"
+    ).fetchall()
+    assert [path for (path,) in tree] == [
+        "VP Sales",
+        "VP Sales › Americas",
+        "VP Sales › Americas › West Coast",
+    ]
+    people = dict(
+        empty.execute(
+            "SELECT u.name, t.name FROM users u JOIN teams t ON t.id = u.team_id ORDER BY 1"
+        ).fetchall()
+    )
+    assert people == {"Ada Lovelace": "West Coast", "Bob Byte": "Americas"}
+    # Bob's win (006B, 2,000) counts for Americas and the VP above it, not West Coast.
+    table = attainment.by_team(empty, date(2026, 3, 31), "YTD").to_pandas()
+    assert table["won"].tolist() == [Decimal("2000.00"), Decimal("2000.00"), Decimal("0")]
 
 
 # ------------------------------------------------------------------------- bad input

@@ -63,6 +63,8 @@ ROLES: dict[str, tuple[Field, ...]] = {
         Field("team", "Team"),
         Field("manager", "Manager", help="the manager's name; their team when no team is given"),
         Field("active", "Active"),
+        Field("region", "Region", help="the region or division above the person's team"),
+        Field("role_id", "Role ID", help="their role in a roles file (Salesforce UserRoleId)"),
     ),
     "accounts": (
         Field("external_id", "Account ID"),
@@ -74,6 +76,12 @@ ROLES: dict[str, tuple[Field, ...]] = {
         Field("name", "Product", True),
         Field("price", "List price", True),
     ),
+    # A role hierarchy (Salesforce's UserRole): each role is a team, under its parent.
+    "roles": (
+        Field("external_id", "Role ID", True),
+        Field("name", "Role name", True),
+        Field("parent_id", "Parent role ID", True, "the role above it; blank at the top"),
+    ),
 }
 
 ROLE_LABELS = {
@@ -82,6 +90,7 @@ ROLE_LABELS = {
     "people": "People",
     "accounts": "Accounts",
     "products": "Products",
+    "roles": "Roles (team hierarchy)",
 }
 
 SOURCES = {
@@ -130,6 +139,12 @@ PRESETS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
             "name": ("Name", "Full Name"),
             "email": ("Email",),
             "active": ("IsActive", "Active"),
+            "role_id": ("UserRoleId", "Role ID"),
+        },
+        "roles": {
+            "external_id": ("Id", "Role ID"),
+            "name": ("Name", "Role Name"),
+            "parent_id": ("ParentRoleId", "Parent Role ID"),
         },
         "accounts": {
             "external_id": ("Id", "Account ID"),
@@ -198,6 +213,7 @@ PRESETS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
             "email": ("email",),
             "team": ("team",),
             "manager": ("manager",),
+            "region": ("region", "regional_office", "division"),
         },
         "accounts": {
             "name": ("account", "name", "account_name"),

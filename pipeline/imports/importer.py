@@ -224,8 +224,9 @@ def stage_files(con: duckdb.DuckDBPyConnection, request: Request, report: Report
             shown = ", ".join(table.headers[:8]) + ("…" if len(table.headers) > 8 else "")
             report.problem(
                 name,
-                f"not recognised as a table of deals, deal history, people, accounts or "
-                f"products from {fields.SOURCES[request.source]} (its columns: {shown})",
+                f"not recognised as a table of deals, deal history, people, accounts, "
+                f"products or roles from {fields.SOURCES[request.source]} (its columns: "
+                f"{shown})",
             )
             continue
         columns = (request.mapping.of(role) if request.mapping else {}) or fields.suggest(
@@ -288,6 +289,7 @@ STAGED_TABLES = {
     "people": "staged_people",
     "accounts": "staged_accounts",
     "products": "staged_products",
+    "roles": "staged_roles",
 }
 
 

@@ -15,7 +15,7 @@ from decimal import Decimal
 import duckdb
 import pandas as pd
 
-from pipeline import db
+from pipeline import db, org
 from pipeline.imports import sql_text
 
 WON_NAMES = {"won", "closedwon", "dealwon"}
@@ -235,6 +235,7 @@ class Person:
     manager: str | None = None
     active: bool = True
     user_id: int | None = None
+    region: str | None = None  # the team above this person's team
 
 
 def resolve_people(
@@ -248,18 +249,20 @@ def resolve_people(
     existing person is not created). Returns the Unassigned user's id when deals
     without an owner need one."""
     chosen = chosen or {}
+    roles = role_hierarchy(con)
     listed = [
         Person(
             name=name.strip(),
             email=(email or "").strip() or None,
             external_id=(external_id or "").strip() or None,
-            team=(team or "").strip() or None,
+            team=(team or "").strip() or roles.team_of(role_id),
             manager=(manager or "").strip() or None,
             active=str(active).strip().lower() not in ("false", "no", "0", "f", "n"),
+            region=(region or "").strip() or None,
         )
-        for external_id, name, email, team, manager, active in con.execute(
-            "SELECT external_id, name, email, team, manager, active FROM staged_people "
-            "WHERE NOT import_blank(name) ORDER BY row_number"
+        for external_id, name, email, team, manager, active, region, role_id in con.execute(
+            "SELECT external_id, name, email, team, manager, active, region, role_id "
+            "FROM staged_people WHERE NOT import_blank(name) ORDER BY row_number"
         ).fetchall()
     ]
     by_id = {p.external_id: p for p in listed if p.external_id}
@@ -289,6 +292,7 @@ def resolve_people(
     match_existing(con, everyone)
     everyone = map_chosen_owners(con, owner_people, everyone, managers, chosen, created)
     teams = ensure_teams(con, everyone, managers, created)
+    place_teams(con, parents_of_teams(everyone, managers, roles), teams, created)
     create_users(con, [p for p in everyone if p.user_id is None], managers, teams, created)
     new_people = set(created.people)
     for person in everyone:
@@ -383,6 +387,72 @@ def ensure_teams(con, people: list[Person], managers: set[str], created: Created
             created.teams.append(name)
         teams[name] = existing[name]
     return teams
+
+
+@dataclass
+class Roles:
+    """A role hierarchy (Salesforce's UserRole file): role id -> (name, parent id). Each
+    role a person holds is a team, under its parent role's team."""
+
+    roles: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+
+    def team_of(self, role_id: str | None) -> str | None:
+        role = self.roles.get((role_id or "").strip())
+        return role[0] if role else None
+
+    def parents(self) -> dict[str, str]:
+        """Role name -> its parent role's name, for every role that has a parent."""
+        return {
+            name: self.roles[parent][0]
+            for name, parent in self.roles.values()
+            if parent in self.roles
+        }
+
+
+def role_hierarchy(con: duckdb.DuckDBPyConnection) -> Roles:
+    rows = con.execute(
+        "SELECT trim(external_id), trim(name), nullif(trim(parent_id), '') FROM staged_roles "
+        "WHERE NOT import_blank(name) ORDER BY row_number"
+    ).fetchall()
+    return Roles({role_id: (name, parent) for role_id, name, parent in rows})
+
+
+def parents_of_teams(people: list[Person], managers: set[str], roles: Roles) -> dict[str, str]:
+    """Team name -> the team above it: a person's region above their team, and a role's
+    parent role above it (with the whole chain of roles above the people's)."""
+    above = {}
+    for person in people:
+        team = team_of(person, managers)
+        if team and person.region and person.region != team:
+            above.setdefault(team, person.region)
+    hierarchy = roles.parents()
+    for team in list(above) + [team_of(p, managers) for p in people]:
+        while team in hierarchy and team not in above:
+            above[team] = hierarchy[team]
+            team = hierarchy[team]
+    return above
+
+
+def place_teams(con, above: dict[str, str], teams: dict[str, int], created: Created) -> None:
+    """Create the teams above (regions, parent roles) that do not exist yet and put each
+    team under its parent, unless it already has one (set here, it stays) or that would
+    make a loop."""
+    if not above:
+        return
+    existing = dict(con.execute("SELECT name, id FROM teams").fetchall())
+    for name in sorted(set(above.values()) - set(existing)):
+        existing[name] = con.execute(
+            "INSERT INTO teams (name) VALUES ($name) RETURNING id", {"name": name}
+        ).fetchone()[0]
+        created.teams.append(name)
+    for team, parent in above.items():
+        team_id, parent_id = existing.get(team) or teams.get(team), existing[parent]
+        if team_id is None or org.cycle_through(con, team_id, parent_id):
+            continue
+        con.execute(
+            "UPDATE teams SET parent_id = $parent WHERE id = $id AND parent_id IS NULL",
+            {"parent": parent_id, "id": team_id},
+        )
 
 
 def team_of(person: Person, managers: set[str]) -> str | None:

@@ -131,6 +131,9 @@ UNION ALL
 SELECT 'accounts', row_number, 'name', name, 'no account name'
 FROM staged_accounts WHERE import_blank(name)
 UNION ALL
+SELECT 'roles', row_number, 'name', name, 'no role name'
+FROM staged_roles WHERE import_blank(name)
+UNION ALL
 SELECT 'products', row_number, 'price', price, 'not an amount of 0 to 1,000,000,000,000'
 FROM staged_products
 WHERE NOT import_blank(price)

@@ -17,7 +17,7 @@ CREATE OR REPLACE TEMP TABLE staged_history (
 
 CREATE OR REPLACE TEMP TABLE staged_people (
     row_number BIGINT, external_id VARCHAR, name VARCHAR, email VARCHAR, team VARCHAR,
-    manager VARCHAR, active VARCHAR
+    manager VARCHAR, active VARCHAR, region VARCHAR, role_id VARCHAR
 );
 
 CREATE OR REPLACE TEMP TABLE staged_accounts (
@@ -26,4 +26,8 @@ CREATE OR REPLACE TEMP TABLE staged_accounts (
 
 CREATE OR REPLACE TEMP TABLE staged_products (
     row_number BIGINT, name VARCHAR, price VARCHAR
+);
+
+CREATE OR REPLACE TEMP TABLE staged_roles (
+    row_number BIGINT, external_id VARCHAR, name VARCHAR, parent_id VARCHAR
 );
