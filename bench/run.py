@@ -11,7 +11,7 @@ import duckdb
 from streamlit import logger as streamlit_logger
 
 from bench import imports, load, pages, peer, report, writes
-from pipeline import db, demo, health
+from pipeline import db, demo, health, org, users
 
 
 def database(folder: Path, deals: int) -> Path:
@@ -25,14 +25,11 @@ def database(folder: Path, deals: int) -> Path:
 
 
 def persona_label(con: duckdb.DuckDBPyConnection, user_id: int) -> str:
-    """How the demo's persona picker names this user ("Name — role, Team")."""
-    row = db.dict_row(
-        con,
-        "SELECT person.name, person.role, team.name AS team FROM users AS person "
-        "LEFT JOIN teams AS team ON team.id = person.team_id WHERE person.id = $id",
-        {"id": user_id},
-    )
-    return f"{row['name']} — {row['role']}" + (f", {row['team']}" if row["team"] else "")
+    """How the demo's persona picker names this user ("Name — role, Region › Team")."""
+    person = users.get(con, user_id)
+    paths = org.teams(con).set_index("id")["path"]
+    team = paths.get(person.team_id) if person.team_id is not None else None
+    return f"{person.name} — {person.role}" + (f", {team}" if team else "")
 
 
 def load_targets(path: Path) -> list[load.LoadTarget]:

@@ -104,7 +104,7 @@ def show(deal_id: int, user: users.User, currency: str) -> None:
     )
     figures = st.columns(5)
     figures[0].metric("Amount", money(record["amount"], record["currency"]))
-    figures[1].metric("Stage", record["stage"], help=markdown_text(record["stage"]))
+    figures[1].metric("Stage", markdown_text(record["stage"]))
     overridden = " (override)" if record["probability_override"] is not None else ""
     figures[2].metric("Probability" + overridden, percent(record["probability"], 0))
     figures[3].metric("Weighted", money(record["weighted"], record["currency"]))
