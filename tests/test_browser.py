@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from tests.browser import (
@@ -13,6 +14,7 @@ from tests.browser import (
     wait_for_app,
     with_passwords,
 )
+from tests.test_org import build_org
 
 pytestmark = pytest.mark.browser
 
@@ -59,3 +61,30 @@ def test_deep_link_in_the_first_session_after_start(tiny_path):
         assert page.locator("[data-testid='stException']").count() == 0
         team = page.locator("[data-testid='stSelectbox']").filter(has_text="Team")
         assert team.locator("input").input_value() == "East"
+
+
+def test_a_region_rolls_up_its_teams(tmp_path):
+    """The organisation of tests/test_org.py: region R1 holds teams A and B."""
+    path = with_passwords(build_org(tmp_path / "org.duckdb"), "erin.exec@example.com")
+    with streamlit_server(path) as base, browser_page() as page:
+        page.goto(f"{base}/?as_of=2026-11-30&period=MTD")
+        sign_in(page, "erin.exec@example.com")
+        wait_for_app(page)
+        month = page.locator(".st-key-tile_MTD")
+        month.get_by_text("Attainment 15.9% of $220,000.00 quota").wait_for()  # 35,000
+        choose(page, "Team", "R1")
+        # R1: A's 10,000 + B's 20,000 won, against A's own 100,000 + B's rep's 50,000.
+        month.get_by_text("Attainment 20.0% of $150,000.00 quota").wait_for()
+        assert "team=10" in page.url
+        # The table by team shows the region above its two teams (read from its CSV:
+        # the grid itself is drawn on a canvas).
+        with page.expect_download() as download:
+            page.locator(".st-key-by_team_csv").get_by_role("button").click()
+        rows = pd.read_csv(download.value.path(), encoding="utf-8-sig")
+        assert list(zip(rows["team"], rows["depth"], rows["won"], strict=True)) == [
+            ("R1", 0, 30000.0), ("A", 1, 10000.0), ("B", 1, 20000.0),
+        ]  # fmt: skip
+        assert page.locator("[data-testid='stException']").count() == 0
+        # The team box lists the tree: a team under its region reads "R1 › A".
+        choose(page, "Team", "R1 › A")
+        month.get_by_text("Attainment 10.0% of $100,000.00 quota").wait_for()

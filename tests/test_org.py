@@ -31,8 +31,8 @@ NOV = date(2026, 11, 1)
 REP_A, REP_B, REP_C, RHEA, AMOS, CARL = 21, 22, 23, 31, 32, 33
 
 
-@pytest.fixture
-def org(tmp_path):
+def build_org(path):
+    """The organisation of this module's docstring, at ``path``."""
     won_deals = [
         Deal(id, owner, f"Deal {id}", [
             Version(datetime(2026, 10, 1, 9), "Negotiation", amount, date(2026, 11, 10)),
@@ -43,8 +43,8 @@ def org(tmp_path):
     open_deal = Deal(4, REP_C, "Open deal", [
         Version(datetime(2026, 11, 2, 9), "Demo", "8000", date(2026, 12, 20)),
     ])  # fmt: skip
-    path = given(
-        tmp_path / "org.duckdb",
+    return given(
+        path,
         teams=[
             {"id": 10, "name": "R1", "manager_id": RHEA},
             {"id": 11, "name": "R2"},
@@ -70,7 +70,11 @@ def org(tmp_path):
         ],
         deals=[*won_deals, open_deal],
     )
-    con = db.connect(path)
+
+
+@pytest.fixture
+def org(tmp_path):
+    con = db.connect(build_org(tmp_path / "org.duckdb"))
     yield con
     con.close()
 
