@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages.components import charts, data, export, frame, tables
+from pages.components import charts, data, export, frame, notices, tables
 from pages.components.explain import how_computed
 from pages.components.filters import Filters
 from pages.components.format import SYMBOLS, markdown_text, money, money_short, multiple, percent
@@ -18,6 +18,7 @@ def header(f: Filters, currency: str, fiscal_start: int) -> None:
         f"{periods.date(2000, fiscal_start, 1):%B}) · amounts in {currency}; tiles abbreviate "
         "large amounts, hover for the exact figure"
     )
+    notices.other_currencies(currency)
     span = data.run(health.data_span)
     if span["deals"] == 0:
         st.info("There are no deals yet. Import a CRM export or build the demo database.")

@@ -38,6 +38,13 @@ def report(con: duckdb.DuckDBPyConnection) -> dict:
     }
 
 
+def other_currencies(con: duckdb.DuckDBPyConnection, currency: str) -> list[tuple[str, int]]:
+    """(currency, deals) for every currency other than ``currency`` that deals hold:
+    figures add amounts as they are, without converting, so pages say so."""
+    rows = query.rows(con, "health/deals_by_currency")
+    return [(row["currency"], row["deals"]) for row in rows if row["currency"] != currency]
+
+
 def data_span(con: duckdb.DuckDBPyConnection) -> dict:
     """The first and last day with deal activity, and how many deals there are."""
     return query.row(con, "reference/data_span")

@@ -11,7 +11,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from pipeline import demo, query
+from pipeline import db, demo, query
 from pipeline.figures import DEFINITIONS, attainment
 from tests.apptest import start_app
 
@@ -233,3 +233,16 @@ def test_how_is_this_computed_draws_its_definitions_and_sql_only_when_opened(app
         assert f"- {DEFINITIONS[name]}" in shown_markdown
     # The tiles' figures are unchanged by opening it.
     assert metric(at, "Year to date · won").value == "$53,502"
+
+
+def test_deals_in_another_currency_are_named_above_the_figures(app, tiny_path):
+    con = db.connect(tiny_path)
+    con.execute("UPDATE deals SET currency = 'EUR' WHERE id IN (1, 2)")
+    con.close()
+    at = app(tiny_path, as_of="2026-11-18")
+    assert not at.exception
+    warnings = [shown(w.value) for w in at.warning]
+    assert warnings == [
+        "Some deals are not in USD (2 in EUR). The figures add their amounts as they are, "
+        "without converting them to USD."
+    ]

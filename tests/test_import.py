@@ -429,13 +429,71 @@ def test_other_csv_with_a_mapping_semicolons_and_european_dates(empty, tmp_path)
             }
         }
     )
+    db.set_setting(empty, "currency", "EUR")  # a German team's database
     report = run(empty, "other", [write(tmp_path, "export.csv", text)], mapping=mapping)
     assert report.ok, problems(report)
-    assert empty.execute("SELECT name, amount, close_date FROM deals").fetchone() == (
+    assert empty.execute("SELECT name, amount, currency, close_date FROM deals").fetchone() == (
         "Zeta",
         Decimal("2500.00"),
+        "EUR",
         date(2026, 12, 31),
     )
+
+
+CURRENCY_DEALS = """\
+Deal ID,Title,Owner,Stage,Status,Value,Close date
+C-1,Euro deal,Ann,Closed Won,won,"€1.000,50",2026-11-02
+C-2,Pound deal,Ann,Closed Won,won,£2000,2026-11-02
+C-3,Yen deal,Ann,Closed Won,won,¥300,2026-11-02
+C-4,Code after,Ann,Closed Won,won,1000 EUR,2026-11-02
+C-5,Code before,Ann,Closed Won,won,JPY 2000,2026-11-02
+C-6,Dollars,Ann,Closed Won,won,"$1,200.50",2026-11-02
+C-7,USD code,Ann,Closed Won,won,USD 700,2026-11-02
+C-8,Plain,Ann,Closed Won,won,900,2026-11-02
+"""
+
+
+def test_an_amount_in_another_currency_is_refused_not_summed(empty, tmp_path):
+    report = run(empty, "other", [write(tmp_path, "deals.csv", CURRENCY_DEALS)])
+    assert not report.ok and not report.written
+    refused = [(p["row"], p["value"], p["problem"].split(",")[0]) for p in report.problems]
+    assert refused == [
+        (2, "€1.000,50", "written in EUR"),
+        (3, "£2000", "written in GBP"),
+        (4, "¥300", "written in yen or yuan"),
+        (5, "1000 EUR", "written in EUR"),
+        (6, "JPY 2000", "written in JPY"),
+    ]
+    assert "but the deal's currency is USD (the database's" in report.problems[0]["problem"]
+    assert totals(empty) == {}
+
+
+def test_a_currency_column_gives_each_deal_its_currency(empty, tmp_path):
+    text = (
+        "Deal ID,Title,Owner,Stage,Status,Value,Currency,Close date\n"
+        'E-1,Euro deal,Ann,Closed Won,won,"€1.000,50",EUR,2026-11-02\n'
+        "U-1,Dollar deal,Ann,Closed Won,won,$700,USD,2026-11-02\n"
+        "G-1,Pound deal,Ann,Closed Won,won,£10,EUR,2026-11-02\n"
+    )
+    mapping = fields.Mapping.from_json(
+        {"deals": {**fields.suggest("other", "deals", text.split("\n")[0].split(",")),
+                   "currency": "Currency"}}
+    )  # fmt: skip
+    report = run(empty, "other", [write(tmp_path, "deals.csv", text)], mapping=mapping)
+    assert [(p["row"], p["problem"].split(",")[0]) for p in report.problems] == [
+        (4, "written in GBP")
+    ]
+    fixed = text.replace("£10,EUR", "10,EUR")
+    report = run(empty, "other", [write(tmp_path, "deals.csv", fixed)], mapping=mapping)
+    assert report.ok, problems(report)
+    stored = empty.execute("SELECT external_id, amount, currency FROM deals ORDER BY 1").fetchall()
+    assert stored == [
+        ("E-1", Decimal("1000.50"), "EUR"),
+        ("G-1", Decimal("10.00"), "EUR"),
+        ("U-1", Decimal("700.00"), "USD"),
+    ]
+    # The figures add them at face value, and the pages say so (notices.other_currencies).
+    assert health.other_currencies(empty, "USD") == [("EUR", 2)]
 
 
 def test_excel_workbook(empty, tmp_path):

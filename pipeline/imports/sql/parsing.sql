@@ -31,6 +31,26 @@ CREATE OR REPLACE TEMP MACRO import_decimal_text(digits) AS
 
 CREATE OR REPLACE TEMP MACRO import_blank(raw) AS raw IS NULL OR trim(raw) = '';
 
+-- The currency an amount's text names, if any: a code before or after it ("EUR 1.000",
+-- "1000 USD") or a symbol (€ £ ₹; ¥ for yen or yuan; $ for any dollar).
+CREATE OR REPLACE TEMP MACRO import_named_currency(raw) AS
+    CASE
+        WHEN regexp_matches(trim(raw), '^[A-Za-z]{3}\s*[-(0-9]|[0-9)]\s*[A-Za-z]{3}$')
+            THEN upper(regexp_extract(trim(raw), '^([A-Za-z]{3})|([A-Za-z]{3})$', 0))
+        WHEN contains(raw, '€') THEN 'EUR'
+        WHEN contains(raw, '£') THEN 'GBP'
+        WHEN contains(raw, '₹') THEN 'INR'
+        WHEN contains(raw, '¥') THEN '¥'
+        WHEN contains(raw, '$') THEN '$'
+    END;
+
+-- Whether an amount written in ``named`` (import_named_currency) is in ``currency``.
+CREATE OR REPLACE TEMP MACRO import_same_currency(named, currency) AS
+    named IS NULL
+    OR named = currency
+    OR (named = '$' AND currency IN ('USD', 'CAD', 'AUD', 'NZD', 'SGD', 'HKD', 'MXN'))
+    OR (named = '¥' AND currency IN ('JPY', 'CNY'));
+
 -- A money amount, or NULL when the text is not one (the checks report it). Plain
 -- "1234.5" is cast at once; anything else goes through the separator rules.
 CREATE OR REPLACE TEMP MACRO import_amount(raw) AS

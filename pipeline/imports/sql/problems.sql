@@ -31,6 +31,19 @@ deal_checks AS (
     WHERE (amount IS NULL AND NOT import_blank(amount_text))
        OR amount < 0 OR amount > 1000000000000
     UNION ALL
+    -- An amount written in another currency than the deal's (its currency column, else
+    -- the database's) would be summed as if it were the deal's: refused.
+    SELECT row_number, 'amount', amount_text,
+        'written in ' || replace(replace(import_named_currency(amount_text), '¥', 'yen or yuan'),
+                                 '$', 'dollars')
+        || ', but the deal''s currency is ' || coalesce(currency, getvariable('import_currency'))
+        || CASE WHEN currency IS NULL THEN ' (the database''s; map a currency column to import '
+                || 'other currencies)' ELSE '' END
+    FROM checked
+    WHERE amount IS NOT NULL
+      AND NOT import_same_currency(import_named_currency(amount_text),
+                                   coalesce(currency, getvariable('import_currency')))
+    UNION ALL
     SELECT row_number, 'status', status_text, 'not a status (expected open, won or lost)'
     FROM checked
     WHERE NOT import_blank(status_text) AND stated_status IS NULL
