@@ -510,6 +510,26 @@ def test_excel_workbook(empty, tmp_path):
     assert totals(empty) == {"won": (1, Decimal("1000.00")), "open": (1, Decimal("250.50"))}
 
 
+def test_formulas_without_calculated_values_are_refused_by_cell(empty, tmp_path):
+    """A workbook saved by a program that does not calculate holds formulas with no value
+    beside them: read as they are, the amounts would be blank. Refused, naming cells."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Deals"
+    sheet.append(["id", "name", "stage", "amount", "close_date", "owner"])
+    sheet.append(["E1", "First", "Won", "=1000*2", "2026-05-01", "Kim"])
+    sheet.append(["E2", "Second", "Demo", 250.5, "=TODAY()", "Kim"])
+    path = tmp_path / "deals.xlsx"
+    book.save(path)  # openpyxl writes formulas without values, like such programs do
+    report = run(empty, "other", [path])
+    assert not report.ok and totals(empty) == {}
+    assert [p["problem"] for p in report.problems] == [
+        "2 cells hold formulas without a calculated value (sheet 'Deals', row 2, column D: "
+        "=1000*2; sheet 'Deals', row 3, column E: =TODAY()). Open the file in Excel (or "
+        "another spreadsheet that calculates), save it, and import it again."
+    ]
+
+
 def test_cells_that_look_like_formulas_are_stored_as_text(empty, tmp_path):
     text = 'id,name,stage,next_step\nF1,"=HYPERLINK(""http://x"")",Open,+1-555\nF2,@cmd,Open,-x\n'
     mapping = fields.Mapping.from_json(

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import openpyxl
 import pandas as pd
 
 CHUNK = 1 << 20
@@ -124,11 +125,25 @@ def read_csv(con: duckdb.DuckDBPyConnection, path: Path, name: str, encoding: st
 
 
 def read_excel(con: duckdb.DuckDBPyConnection, path: Path, name: str) -> TableFile:
-    """The first sheet of a workbook, every cell as text."""
+    """The first sheet of a workbook, every cell as text. A formula the workbook holds
+    no calculated value for (saved by a program that does not calculate) would read as
+    an empty cell: the file is refused, naming those cells."""
     try:
         frame = pd.read_excel(path, sheet_name=0, dtype=str, engine="openpyxl")
+        uncalculated = formulas_without_values(path)
     except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
         raise FileProblem(f"{name}: not a readable Excel workbook ({exc})") from None
+    if uncalculated:
+        shown = "; ".join(
+            f"sheet {sheet!r}, row {row}, column {column}: {formula}"
+            for sheet, row, column, formula in uncalculated[:10]
+        )
+        more = f" (and {len(uncalculated) - 10:,} more)" if len(uncalculated) > 10 else ""
+        raise FileProblem(
+            f"{name}: {len(uncalculated):,} cells hold formulas without a calculated value "
+            f"({shown}{more}). Open the file in Excel (or another spreadsheet that "
+            "calculates), save it, and import it again."
+        )
     headers = [str(column) for column in frame.columns]
     frame.columns = positional(len(headers))
     con.register("import_excel", frame)
@@ -137,6 +152,24 @@ def read_excel(con: duckdb.DuckDBPyConnection, path: Path, name: str) -> TableFi
     finally:
         con.unregister("import_excel")
     return finish(con, name, headers, "xlsx", "")
+
+
+def formulas_without_values(path: Path) -> list[tuple[str, int, str, str]]:
+    """(sheet, row, column letter, formula) of every formula cell of the first sheet that
+    has no calculated value stored beside it."""
+    formulas = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    values = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        sheet, cached = formulas.worksheets[0], values.worksheets[0]
+        found = []
+        for row, stored in zip(sheet.iter_rows(), cached.iter_rows(), strict=False):
+            for cell, value in zip(row, stored, strict=False):
+                if cell.data_type == "f" and value.value is None:
+                    found.append((sheet.title, cell.row, cell.column_letter, str(cell.value)))
+        return found
+    finally:
+        formulas.close()
+        values.close()
 
 
 def finish(
