@@ -103,6 +103,12 @@ def add_import_command(commands) -> None:
     cmd.add_argument("--source", required=True, choices=list(fields.SOURCES))
     cmd.add_argument("--mapping", type=Path, help="JSON: role -> field -> column, stage_order")
     cmd.add_argument("--date-order", choices=[importer.MONTH_FIRST, importer.DAY_FIRST])
+    cmd.add_argument(
+        "--created-fallback",
+        metavar="export|earliest|YYYY-MM-DD",
+        help="when a deal has no creation date (and no history): the export's date "
+        "(default), the earliest creation date in the file, or a date",
+    )
     cmd.add_argument("--dry-run", action="store_true", help="check and report; write nothing")
     cmd.add_argument(
         "--replace-demo", action="store_true", help="replace the demo database's content"
@@ -126,7 +132,14 @@ def run_import(args: argparse.Namespace) -> int:
         mapping=mapping,
         date_order=args.date_order,
         replace_demo=args.replace_demo,
+        created_fallback=args.created_fallback,
     )
+    try:
+        fields.check_created_fallback(args.created_fallback)
+    except ValueError as exc:
+        raise validation.ValidationError(
+            [validation.FieldError("--created-fallback", str(exc).partition(": ")[2])]
+        ) from None
     con = db.connect(args.db or db.database_path())
     try:
         started = time.perf_counter()

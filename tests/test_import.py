@@ -510,6 +510,47 @@ def test_excel_workbook(empty, tmp_path):
     assert totals(empty) == {"won": (1, Decimal("1000.00")), "open": (1, Decimal("250.50"))}
 
 
+NO_CREATION_DATES = """\
+id,name,stage,status,amount,close_date,created_at,owner
+N1,Dated,Demo,open,100,2026-12-20,2026-10-01,Kim
+N2,Closing only,Demo,open,200,2026-12-15,,Kim
+N3,Nothing at all,Prospecting,open,300,,,Kim
+N4,Nor this,Prospecting,open,400,,,Kim
+"""
+
+
+@pytest.mark.parametrize(
+    ("fallback", "created", "said"),
+    [
+        (None, datetime(2026, 11, 30, 9), "the export's date, 2026-11-30"),
+        ("earliest", datetime(2026, 10, 1), "the file's earliest creation date, 2026-10-01"),
+        ("2026-06-15", datetime(2026, 6, 15), "2026-06-15, the date chosen"),
+    ],
+)
+def test_deals_without_a_creation_date_say_what_they_count_from(
+    empty, tmp_path, fallback, created, said
+):
+    request = importer.Request(
+        "other",
+        [write(tmp_path, "deals.csv", NO_CREATION_DATES)],
+        stamp=datetime(2026, 11, 30, 9),
+        created_fallback=fallback,
+    )
+    report = importer.run(empty, request)
+    assert report.ok, problems(report)
+    assert (
+        "3 deals have no creation date: each counts as created on its earliest known date "
+        f"(closed, close date, last change); 2 with none of those count from {said}."
+    ) in report.notes
+    rows = dict(empty.execute("SELECT external_id, created_at FROM deals").fetchall())
+    assert rows == {
+        "N1": datetime(2026, 10, 1),
+        "N2": min(datetime(2026, 12, 15), created),  # its close date, unless earlier
+        "N3": created,
+        "N4": created,
+    }
+
+
 def test_formulas_without_calculated_values_are_refused_by_cell(empty, tmp_path):
     """A workbook saved by a program that does not calculate holds formulas with no value
     beside them: read as they are, the amounts would be blank. Refused, naming cells."""

@@ -74,6 +74,30 @@ def mapping_form(source: str, paths: list[Path], names: list[str]) -> fields.Map
     return fields.Mapping(columns, [s.strip() for s in order.split(",") if s.strip()])
 
 
+FALLBACKS = {
+    "export": "on the export's date",
+    "earliest": "on the earliest creation date in the files",
+    "chosen": "on a date I choose",
+}
+
+
+def created_fallback() -> str:
+    """What a deal without a creation date (and no history) counts from."""
+    left, right = st.columns([2, 1])
+    choice = left.selectbox(
+        "Deals without a creation date count as created",
+        list(FALLBACKS),
+        format_func=FALLBACKS.get,
+        key="created_fallback",
+        help="Only for deals with no creation date, no history and no other date; the "
+        "check says how many there are.",
+    )
+    if choice != "chosen":
+        return choice
+    day = right.date_input("Created on", key="created_on", format="YYYY-MM-DD")
+    return day.isoformat()
+
+
 def new_admin() -> importer.NewAdmin:
     st.warning(
         "This is the demo database: importing replaces the demo's deals, people and "
@@ -126,9 +150,10 @@ def show(user: users.User, demo: bool) -> None:
         horizontal=True,
         key="date_order",
     )
+    fallback = created_fallback()
     admin = new_admin() if demo else None
     # A check holds only for exactly the files and choices it was run on.
-    asked = repr((source, paths, mapping, order, admin and (admin.name, admin.email)))
+    asked = repr((source, paths, mapping, order, fallback, admin and (admin.name, admin.email)))
     checked_for, checked_choices, report = st.session_state.get("import_report", (None, None, None))
     if checked_for != asked:
         report = None
@@ -142,6 +167,7 @@ def show(user: users.User, demo: bool) -> None:
         replace_demo=admin is not None,
         admin=admin,
         choices=choices,
+        created_fallback=fallback,
     )
     check_column, import_column, _ = st.columns([1, 1, 5])
     if check_column.button("Check files", key="check_import"):

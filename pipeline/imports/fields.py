@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 
 @dataclass(frozen=True)
@@ -243,6 +244,8 @@ class Mapping:
 
     columns: dict[str, dict[str, str]] = field(default_factory=dict)
     stage_order: list[str] = field(default_factory=list)
+    # A deal without a creation date counts from: "export", "earliest" or YYYY-MM-DD.
+    created_fallback: str | None = None
 
     def of(self, role: str) -> dict[str, str]:
         return self.columns.get(role, {})
@@ -251,6 +254,8 @@ class Mapping:
         data: dict = {role: dict(fields) for role, fields in self.columns.items() if fields}
         if self.stage_order:
             data["stage_order"] = list(self.stage_order)
+        if self.created_fallback:
+            data["created_fallback"] = self.created_fallback
         return data
 
     @classmethod
@@ -259,6 +264,8 @@ class Mapping:
             raise ValueError("a mapping is an object of roles, each field -> column")
         data = dict(data)
         order = data.pop("stage_order", [])
+        fallback = data.pop("created_fallback", None)
+        check_created_fallback(fallback)
         if not isinstance(order, list) or not all(isinstance(s, str) for s in order):
             raise ValueError("stage_order: a list of stage names, first to last")
         columns: dict[str, dict[str, str]] = {}
@@ -272,7 +279,19 @@ class Mapping:
                 if not isinstance(column, str):
                     raise ValueError(f"{role}.{name}: the column must be a name")
             columns[role] = dict(fields)
-        return cls(columns, order)
+        return cls(columns, order, fallback)
+
+
+def check_created_fallback(value) -> None:
+    """created_fallback: "export", "earliest" or a date, YYYY-MM-DD (None: "export")."""
+    if value is None or value in ("export", "earliest"):
+        return
+    try:
+        date.fromisoformat(str(value))
+    except ValueError:
+        raise ValueError(
+            f"created_fallback: {value!r} is not 'export', 'earliest' or a date (YYYY-MM-DD)"
+        ) from None
 
 
 def candidates(source: str, role: str, name: str) -> tuple[str, ...]:

@@ -64,6 +64,10 @@ class Request:
     replace_demo: bool = False
     admin: NewAdmin | None = None
     choices: resolve.Choices = field(default_factory=resolve.Choices)
+    # When a deal has no creation date (and no history): "export" (the export's date),
+    # "earliest" (the earliest creation date in the file) or a date, YYYY-MM-DD; None:
+    # the mapping's choice, else "export".
+    created_fallback: str | None = None
 
 
 @dataclass
@@ -95,6 +99,7 @@ class Report:
     created: resolve.Created = field(default_factory=resolve.Created)
     replaces_demo: bool = False
     written: bool = False
+    created_fallback: str = ""  # what a deal without a creation date counts from
 
     @property
     def ok(self) -> bool:
@@ -165,6 +170,7 @@ def run(
         return report
     set_variables(con, request, report, mapped)
     con.execute(sql_text("typed_rows"))
+    created_fallback(con, request, report)
     collect_problems(con, report)
     if not report.ok:
         return report
@@ -365,9 +371,30 @@ def set_variables(con, request: Request, report: Report, mapped: set[str]) -> No
         "import_unassigned": None,
         "import_actor": None,
         "import_deal_files": [f.name for f in report.files if f.role == "deals"],
+        "import_created_fallback": None,
     }
     for name, value in values.items():
         con.execute(SET_VARIABLE[name], {"value": value})
+
+
+def created_fallback(con, request: Request, report: Report) -> None:
+    """Set the instant a deal without any creation date counts as created from, and say
+    which it is (once the rows are typed: "earliest" reads them)."""
+    asked = request.created_fallback or (
+        request.mapping.created_fallback if request.mapping else None
+    )
+    stamp = request.stamp or export_stamp(request.paths)
+    if asked in (None, "export"):
+        instant, why = stamp, f"the export's date, {stamp:%Y-%m-%d}"
+    elif asked == "earliest":
+        earliest = con.execute("SELECT min(created_at) FROM import_rows").fetchone()[0]
+        instant = earliest or stamp
+        why = f"the file's earliest creation date, {instant:%Y-%m-%d}"
+    else:
+        instant = datetime.combine(date.fromisoformat(asked), datetime.min.time())
+        why = f"{instant:%Y-%m-%d}, the date chosen"
+    con.execute(SET_VARIABLE["import_created_fallback"], {"value": instant})
+    report.created_fallback = why
 
 
 # The settings the import's SQL reads with getvariable(): one constant statement each.
@@ -382,6 +409,7 @@ SET_VARIABLE = {
     "import_unassigned": "SET VARIABLE import_unassigned = $value",
     "import_actor": "SET VARIABLE import_actor = $value",
     "import_deal_files": "SET VARIABLE import_deal_files = $value",
+    "import_created_fallback": "SET VARIABLE import_created_fallback = $value",
 }
 
 
@@ -500,9 +528,10 @@ def count_outcomes(con, report: Report, ownerless: int) -> None:
     gaps = con.execute(
         "SELECT count(*) FILTER (WHERE status = 'open' AND close_date IS NULL), "
         "count(*) FILTER (WHERE amount IS NULL), count(*) FILTER (WHERE amount_from_price), "
-        "count(*) FILTER (WHERE account_id IS NULL) FROM import_deals"
+        "count(*) FILTER (WHERE account_id IS NULL), count(*) FILTER (WHERE created_guessed), "
+        "count(*) FILTER (WHERE created_from_fallback) FROM import_deals"
     ).fetchone()
-    no_close, no_amount, from_price, no_account = gaps
+    no_close, no_amount, from_price, no_account, guessed, from_fallback = gaps
     deal_fields = next(f.columns for f in report.files if f.role == "deals")
     notes = report.notes
     if from_price:
@@ -513,12 +542,18 @@ def count_outcomes(con, report: Report, ownerless: int) -> None:
         notes.append(f"{no_close:,} open deals have no close date: in no period's forecast.")
     if no_account:
         notes.append(f"{no_account:,} deals name no account.")
+    if guessed:
+        notes.append(
+            f"{guessed:,} deals have no creation date: each counts as created on its "
+            f"earliest known date (closed, close date, last change); {from_fallback:,} with "
+            f"none of those count from {report.created_fallback}."
+        )
     if ownerless:
         notes.append(f"{ownerless:,} deals have no owner; they belong to 'Unassigned'.")
     for name, text in (
         ("probability", "No probability column: deals use their stage's probability."),
         ("forecast_category", "No forecast category: deals use their stage's category."),
-        ("created_at", "No creation date: deals count from their first known date."),
+        ("created_at", "No creation date column: deals count from their first known date."),
     ):
         if name not in deal_fields:
             notes.append(text)

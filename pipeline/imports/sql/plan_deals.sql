@@ -76,11 +76,18 @@ incoming AS (
         p.lost_reason,
         p.next_step,
         p.notes,
+        -- No creation date and no history: its earliest known date, else the fallback
+        -- (the export's date, the file's earliest creation date, or a date chosen).
         least(
             coalesce(p.created_at, p.first_seen_at, p.closed_at,
-                     CAST(p.close_date AS TIMESTAMP), p.modified_at, getvariable('import_stamp')),
-            coalesce(p.first_seen_at, p.created_at, getvariable('import_stamp'))
+                     CAST(p.close_date AS TIMESTAMP), p.modified_at,
+                     getvariable('import_created_fallback')),
+            coalesce(p.first_seen_at, p.created_at, getvariable('import_created_fallback'))
         ) AS created_at,
+        p.created_at IS NULL AND p.first_seen_at IS NULL AS created_guessed,
+        p.created_at IS NULL AND p.first_seen_at IS NULL
+            AND coalesce(p.closed_at, CAST(p.close_date AS TIMESTAMP), p.modified_at) IS NULL
+            AS created_from_fallback,
         coalesce(p.modified_at, getvariable('import_stamp')) AS stamped_at
     FROM placed AS p
     LEFT JOIN stages AS stage ON stage.id = p.stage_id
@@ -96,6 +103,8 @@ merged AS (
         existing.version AS existing_version,
         existing.updated_at AS existing_updated_at,
         i.stamped_at,
+        i.created_guessed AND existing.id IS NULL AS created_guessed,
+        i.created_from_fallback AND existing.id IS NULL AS created_from_fallback,
         i.amount_from_price,
         i.stage_id,
         i.status,
