@@ -98,7 +98,7 @@ currency = data.setting("currency", "USD")
 st.title("My deals")
 if not permissions.works_deals(user):
     st.info(
-        f"My deals is the workspace of people who own deals. As {user.role} you read every "
+        f"My deals is the workspace of people who own deals. As {user.a_role} you read every "
         "figure on the other pages; edits are made by reps, their managers and admins."
     )
     st.stop()

@@ -184,8 +184,9 @@ def apply(
     created = current["created_at"].date()
     latest = validation.horizon(at.date())
     if "name" in changes:
+        problems = len(check.problems)
         new["name"] = check.take(validation.text, changes["name"], "Deal name", 200)
-        if new["name"] is None:
+        if new["name"] is None and len(check.problems) == problems:
             check.add("Deal name", "is required")
     if "amount" in changes:
         new["amount"] = check.take(
@@ -202,14 +203,15 @@ def apply(
     for field in ("close_date", "next_step_due"):
         if field in changes:
             new[field] = check.take(validation.day, changes[field], EDITABLE[field])
-            check.take(
-                validation.within,
-                new[field],
-                EDITABLE[field],
-                earliest=created,
-                latest=latest,
-                why="the deal was created",
-            )
+            if new[field] != current[field]:  # a date imported as it was stays editable
+                check.take(
+                    validation.within,
+                    new[field],
+                    EDITABLE[field],
+                    earliest=created,
+                    latest=latest,
+                    why="the deal was created",
+                )
     if "probability_override" in changes:
         new["probability_override"] = check.take(
             validation.percent, changes["probability_override"], "Probability override"
@@ -222,24 +224,46 @@ def apply(
             OPEN_FORECAST_CATEGORIES,
         )
     if "owner_id" in changes and changes["owner_id"] != current["owner_id"]:
-        new["owner_id"] = check_new_owner(con, actor, changes["owner_id"], check)
+        owner_id = check.take(validation.whole_number, changes["owner_id"], "Owner")
+        if owner_id is not None:
+            new["owner_id"] = check_new_owner(con, actor, owner_id, check)
     target = current_stage = stage(con, current["stage_id"])
     if "stage_id" in changes:
-        target = stage(con, changes["stage_id"])
+        stage_id = check.take(validation.whole_number, changes["stage_id"], "Stage")
+        target = None if stage_id is None else stage(con, stage_id)
         if target is None or target["pipeline"] != current_stage["pipeline"]:
-            check.add("Stage", f"{changes['stage_id']!r} is not a stage of this pipeline")
+            if stage_id is not None:
+                check.add("Stage", f"{changes['stage_id']!r} is not a stage of this pipeline")
             target = current_stage
     check.raise_if_any()
     derive(new, current, target, at, check)
+    needs_amount(con, new, current, target, check)
     check.raise_if_any()
     return new
+
+
+def needs_amount(con, new: dict, current: dict, target: dict, check) -> None:
+    """The stated rule: an open deal past its pipeline's first stage has an amount (a
+    prospect may not have one yet). Checked when the save blanks the amount or moves a
+    deal without one on; a deal imported without one stays editable otherwise."""
+    if new["status"] != "open" or new["amount"] is not None:
+        return
+    if current["amount"] is None and new["stage_id"] == current["stage_id"]:
+        return
+    first = con.execute(
+        "SELECT min(position) FROM stages WHERE pipeline = $pipeline",
+        {"pipeline": target["pipeline"]},
+    ).fetchone()[0]
+    if target["position"] > first:
+        check.add("Amount", f"is required for an open deal in {target['name']} (only a deal "
+                  "in the pipeline's first stage may have none yet)")  # fmt: skip
 
 
 def check_new_owner(
     con: duckdb.DuckDBPyConnection, actor: users.User, owner_id, check: validation.Collector
 ):
     if not permissions.can_reassign(actor):
-        check.add("Owner", f"a {actor.role} cannot reassign deals")
+        check.add("Owner", f"{actor.a_role} cannot reassign deals")
         return None
     owner = users.get(con, owner_id)
     if owner is None or not owner.active or owner.role not in users.DEAL_OWNER_ROLES:

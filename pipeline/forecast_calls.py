@@ -41,7 +41,8 @@ def submit(
     """Record the user's call for the current fiscal quarter. Returns (id, revised):
     revised is True when this week's earlier call was replaced."""
     permissions.require(
-        permissions.can_submit_forecast(actor), f"A {actor.role} does not submit forecast calls."
+        permissions.can_submit_forecast(actor),
+        f"{actor.a_role.capitalize()} does not submit forecast calls.",
     )
     now = now or datetime.now()
     check = validation.Collector()

@@ -36,6 +36,11 @@ class User:
     def label(self) -> str:
         return f"{self.name} ({self.role})"
 
+    @property
+    def a_role(self) -> str:
+        """'a rep', 'a manager', 'an executive', 'an admin'."""
+        return ("an " if self.role[0] in "aeiou" else "a ") + self.role
+
 
 _SELECT = """
 SELECT person.id, person.name, person.email, person.role, person.team_id,

@@ -155,9 +155,24 @@ def text(value, field: str, limit: int = SHORT_TEXT_LIMIT) -> str | None:
         return None
     if "\x00" in text_value:
         raise FieldError(field, "contains a NUL character")
+    if any("\ud800" <= ch <= "\udfff" for ch in text_value):
+        raise FieldError(field, "contains a broken character (half of a surrogate pair)")
     if len(text_value) > limit:
         raise FieldError(field, f"is {len(text_value):,} characters; the limit is {limit:,}")
     return text_value
+
+
+def whole_number(value, field: str) -> int | None:
+    """An id chosen in a form: a whole number (blank means none)."""
+    if value is None or value == "":
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise FieldError(field, f"{value!r} is not one of the choices") from None
+    if str(value).strip() != str(number) and not isinstance(value, int):
+        raise FieldError(field, f"{value!r} is not one of the choices")
+    return number
 
 
 def choice(value, field: str, allowed) -> str | None:

@@ -381,3 +381,46 @@ def test_eight_writers_two_hundred_edits_each_all_land_exactly(tmp_path):
         == con.execute("SELECT count(*) FROM deals").fetchone()[0]
     )
     assert facts_out_of_line(con) == 0
+
+
+def test_an_open_deal_past_its_first_stage_keeps_an_amount(tiny):
+    bob = user(tiny, 5)
+    with pytest.raises(validation.ValidationError) as refused:
+        deals.save(tiny, bob, 10, 2, {"amount": ""}, now=NOW)
+    assert refused_fields(refused) == ["Amount"]
+    assert "is required for an open deal in Negotiation" in str(refused.value)
+    assert row(tiny, 10)["amount"] == Decimal("50000.00")
+    # A prospect may have none yet (the stated rule), and a deal without one (imported)
+    # takes other edits: only what the save changes is checked.
+    ann = user(tiny, 4)
+    deals.save(tiny, ann, 13, 1, {"stage_id": 1}, now=NOW)
+    assert deals.save(tiny, ann, 13, 2, {"amount": ""}, now=NOW).changed == ["Amount"]
+    assert deals.save(tiny, ann, 13, 3, {"next_step": "Call", "amount": ""}, now=NOW).changed
+    with pytest.raises(validation.ValidationError, match="is required for an open deal"):
+        deals.save(tiny, ann, 13, 4, {"stage_id": 2, "amount": ""}, now=NOW)
+
+
+def test_a_deal_imported_closing_before_it_was_created_stays_editable(tiny):
+    tiny.execute("UPDATE deals SET close_date = DATE '2026-11-01' WHERE id = 13")  # created 17th
+    saved = deals.save(
+        tiny, user(tiny, 4), 13, 1, {"next_step": "Fix the date", "close_date": date(2026, 11, 1)},
+        now=NOW,
+    )  # fmt: skip
+    assert saved.changed == ["Next step"]
+    with pytest.raises(validation.ValidationError, match="before the deal was created"):
+        deals.save(tiny, user(tiny, 4), 13, 2, {"close_date": date(2026, 11, 2)}, now=NOW)
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"name": "Half \udc80 a pair"}, "Deal name", "broken character"),
+        ({"stage_id": "Closed Won"}, "Stage", "'Closed Won' is not one of the choices"),
+        ({"owner_id": "bob"}, "Owner", "'bob' is not one of the choices"),
+    ],
+)
+def test_odd_input_is_refused_in_words_not_a_raw_error(tiny, changes, field, message):
+    with pytest.raises(validation.ValidationError, match=message) as refused:
+        deals.save(tiny, ADMIN, 13, 1, changes, now=NOW)
+    assert refused_fields(refused) == [field]
+    assert row(tiny, 13)["version"] == 1

@@ -551,6 +551,20 @@ def test_deals_without_a_creation_date_say_what_they_count_from(
     }
 
 
+def test_deals_closing_before_they_were_created_are_reported(empty, tmp_path):
+    text = (
+        "id,name,stage,status,amount,close_date,created_at,owner\n"
+        "B1,Backwards,Closed Won,won,100,2026-03-01,2026-04-01,Kim\n"
+        "B2,Fine,Closed Won,won,100,2026-05-01,2026-04-01,Kim\n"
+    )
+    report = run(empty, "other", [write(tmp_path, "deals.csv", text)])
+    assert report.ok, problems(report)
+    assert (
+        "Closing before their creation date: 1 deal (B1). They are imported as they are "
+        "and Data health lists them; editing one checks only the dates the edit changes."
+    ) in report.notes
+
+
 def test_formulas_without_calculated_values_are_refused_by_cell(empty, tmp_path):
     """A workbook saved by a program that does not calculate holds formulas with no value
     beside them: read as they are, the amounts would be blank. Refused, naming cells."""

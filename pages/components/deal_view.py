@@ -116,12 +116,12 @@ def show(deal_id: int, user: users.User, currency: str) -> None:
         if may_edit:
             deal_form.edit(record, user)
         else:
-            st.info(f"As {user.role} you can read this deal but not change it.")
+            st.info(f"As {user.a_role} you can read this deal but not change it.")
     with log:
         if may_edit:
             deal_form.log_activity(record, user)
         else:
-            st.info(f"As {user.role} you can read this deal but not log on it.")
+            st.info(f"As {user.a_role} you can read this deal but not log on it.")
     with history:
         show_timeline(deal_id)
     with done:

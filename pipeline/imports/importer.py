@@ -142,7 +142,7 @@ def run(
     the database file may use. Nothing is written unless every row passes its checks."""
     if actor is not None:
         permissions.require(
-            permissions.manages_data(actor), f"A {actor.role} cannot import CRM files."
+            permissions.manages_data(actor), f"{actor.a_role.capitalize()} cannot import CRM files."
         )
     actor_id = actor.id if actor is not None else None
     step = progress or (lambda share, text: None)
@@ -511,6 +511,23 @@ def stageless(con, report: Report) -> None:
         )
 
 
+def count(number: int, noun: str) -> str:
+    """'1 deal', '2,089 deals'."""
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
+def has(number: int) -> str:
+    return "has" if number == 1 else "have"
+
+
+def was(number: int) -> str:
+    return "was" if number == 1 else "were"
+
+
+def name_(number: int) -> str:
+    return "names" if number == 1 else "name"
+
+
 def count_outcomes(con, report: Report, ownerless: int) -> None:
     outcomes = dict(
         con.execute("SELECT outcome, count(*) FROM import_deals GROUP BY ALL").fetchall()
@@ -535,21 +552,41 @@ def count_outcomes(con, report: Report, ownerless: int) -> None:
     deal_fields = next(f.columns for f in report.files if f.role == "deals")
     notes = report.notes
     if from_price:
-        notes.append(f"{from_price:,} deals without an amount take their product's list price.")
+        notes.append(
+            f"{count(from_price, 'deal')} without an amount take their product's list price."
+        )
     if no_amount:
-        notes.append(f"{no_amount:,} deals have no amount; they count as 0 in totals.")
+        notes.append(
+            f"{count(no_amount, 'deal')} {has(no_amount)} no amount; they count as 0 in totals."
+        )
     if no_close:
-        notes.append(f"{no_close:,} open deals have no close date: in no period's forecast.")
+        notes.append(
+            f"{count(no_close, 'open deal')} {has(no_close)} no close date: in no period's "
+            "forecast."
+        )
     if no_account:
-        notes.append(f"{no_account:,} deals name no account.")
+        notes.append(f"{count(no_account, 'deal')} {name_(no_account)} no account.")
+    early = con.execute(
+        "SELECT count(*), list(external_id ORDER BY row_number)[1:5] FROM import_deals "
+        "WHERE close_date < CAST(created_at AS DATE)"
+    ).fetchone()
+    if early[0]:
+        notes.append(
+            f"Closing before their creation date: {count(early[0], 'deal')} "
+            f"({', '.join(early[1])}{', …' if early[0] > 5 else ''}). They are imported as "
+            "they are and Data health lists them; editing one checks only the dates the "
+            "edit changes."
+        )
     if guessed:
         notes.append(
-            f"{guessed:,} deals have no creation date: each counts as created on its "
-            f"earliest known date (closed, close date, last change); {from_fallback:,} with "
-            f"none of those count from {report.created_fallback}."
+            f"{count(guessed, 'deal')} {has(guessed)} no creation date: each counts as created "
+            "on its earliest known date (closed, close date, last change); "
+            f"{from_fallback:,} with none of those count from {report.created_fallback}."
         )
     if ownerless:
-        notes.append(f"{ownerless:,} deals have no owner; they belong to 'Unassigned'.")
+        notes.append(
+            f"{count(ownerless, 'deal')} {has(ownerless)} no owner; they belong to 'Unassigned'."
+        )
     for name, text in (
         ("probability", "No probability column: deals use their stage's probability."),
         ("forecast_category", "No forecast category: deals use their stage's category."),
@@ -565,8 +602,8 @@ def count_outcomes(con, report: Report, ownerless: int) -> None:
     notes.append("These files hold no activities, quotas or forecast calls.")
     if report.conflicts is not None and len(report.conflicts):
         notes.append(
-            f"{len(report.conflicts):,} deals were changed here after the export was "
-            "taken; they keep their current state."
+            f"{count(len(report.conflicts), 'deal')} {was(len(report.conflicts))} changed here "
+            "after the export was taken; they keep their current state."
         )
 
 
