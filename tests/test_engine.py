@@ -92,3 +92,18 @@ def test_problems_opening_a_file_in_one_line(tmp_path):
     assert not missing.parent.exists()
     message = engine.explain_open_error(Path("x.duckdb"), duckdb.IOException("Permission denied"))
     assert message.startswith("Cannot write to x.duckdb: permission denied")
+
+
+def test_a_file_that_cannot_be_written_is_one_line_and_nothing_is_half_written(tmp_path):
+    """A read-only folder or a full disk makes DuckDB fail the write: the caller gets one
+    line saying so, not the engine's exception (as root, a test cannot make a folder
+    read-only, so the failure is the engine's own exception, raised by the work)."""
+    con = db.connect(tmp_path / "t.duckdb")
+
+    def write_fails():
+        con.execute("UPDATE settings SET value = '9' WHERE key = 'stale_after_days'")
+        raise duckdb.IOException('Could not write file "t.duckdb.wal": Permission denied')
+
+    with pytest.raises(db.DatabaseError, match="could not be written .*nothing was saved"):
+        engine.transaction(con, write_fails)
+    assert db.get_setting(con, "stale_after_days") == "14"

@@ -4,14 +4,16 @@
 from __future__ import annotations
 
 import json
+import threading
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 
-from pipeline import db, demo, health, missing_deals, permissions, users, validation
+from pipeline import db, deals, demo, health, missing_deals, permissions, users, validation
 from pipeline.figures import attainment
 from pipeline.imports import fields, importer, resolve
 from tests.conftest import facts_out_of_line
@@ -827,3 +829,63 @@ def test_preview_reports_exactly_what_the_import_then_does(empty, tmp_path):
         done.versions_added,
         done.created.people,
     )
+
+
+def test_an_import_and_a_stream_of_saves_both_land(tiny_path, tmp_path):
+    """An admin imports a newer export while a rep saves a deal over and over (on
+    cursors of one connection, as in the app). The export changes deals on either side
+    of the rep's, so the import's write spans it: the saves wait for the import's turn
+    instead of conflicting with it, both land, and a retried write would not repeat the
+    import's notes."""
+    from bench import crm_export
+
+    files = crm_export.write(tmp_path, 20_000)
+    con = db.connect(tiny_path)
+    ada = users.add(con, name="Ada Admin", email="ada@example.com", role="admin",
+                    password="admin-pass-123")  # fmt: skip
+    assert importer.run(con, importer.Request("salesforce", files), actor=ada).written
+    opportunities = pd.read_csv(files[0], dtype=str)
+    edges = opportunities.index < 2_000
+    edges |= opportunities.index >= 18_000
+    opportunities.loc[edges, "Amount"] = "777.00"
+    opportunities.loc[edges, "LastModifiedDate"] = "12/31/2030 09:00 AM"  # after every other
+    opportunities.to_csv(files[0], index=False)
+    rep_deal = con.execute(
+        "SELECT id, owner_id, version FROM deals WHERE status = 'open' AND external_id > "
+        "'006000000009000' ORDER BY external_id LIMIT 1"
+    ).fetchone()
+    importing = threading.Event()
+    finished = threading.Event()
+    saved, failures = [], []
+
+    def rep_saving() -> None:
+        cursor = con.cursor()
+        deal_id, owner_id, version = rep_deal
+        owner = users.get(cursor, owner_id)
+        importing.wait(timeout=60)
+        try:
+            while not finished.is_set() or len(saved) < 5:
+                change = {"next_step": f"Call {len(saved)}"}
+                version = deals.save(cursor, owner, deal_id, version, change).version
+                saved.append(version)
+        except BaseException as exc:  # reported below
+            failures.append(exc)
+
+    saver = threading.Thread(target=rep_saving)
+    saver.start()
+    importing.set()
+    try:
+        report = importer.run(con.cursor(), importer.Request("salesforce", files), actor=ada)
+    finally:
+        finished.set()
+        saver.join(timeout=300)
+    assert failures == []
+    assert report.written and report.changed == 4_000
+    assert len(report.notes) == len(set(report.notes))
+    versions = con.execute(
+        "SELECT count(*) FROM deal_history WHERE deal_id = $id AND change_source = 'edit'",
+        {"id": rep_deal[0]},
+    ).fetchone()[0]
+    assert versions == len(saved) and len(saved) >= 5
+    assert facts_out_of_line(con) == 0
+    con.close()

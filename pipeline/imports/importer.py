@@ -176,21 +176,19 @@ def run(
         return report
     step(0.55, "Matching stages, people and accounts")
 
+    checked_notes = list(report.notes)
+
     def work() -> None:
+        report.notes = list(checked_notes)  # a retried write starts from the checks' notes
         write_import(con, request, report, actor_id, step)
         if not write:
-            raise Refused
+            raise Refused  # a preview: the whole import ran, now roll it back
 
     try:
-        if write:
-            engine.transaction(con, work)
-            report.written = True
-        else:
-            con.execute("BEGIN TRANSACTION")
-            try:
-                work()
-            finally:
-                engine.rollback(con)
+        # A preview writes too (then rolls back), so both take their turn among the
+        # process's writes: saves wait for them instead of conflicting.
+        engine.transaction(con, work)
+        report.written = write
     except Refused:
         pass
     step(1.0, "Done" if report.written else "Checked")
