@@ -767,6 +767,43 @@ def test_every_bad_row_is_reported_and_nothing_is_written(empty, tmp_path):
     assert row_counts(empty) == before
 
 
+def test_lines_ending_both_ways_are_read(empty, tmp_path):
+    """An export edited on two systems: some lines end in CRLF, others in LF."""
+    text = b"id,name,stage\r\nM1,One,Won\nM2,Two,Won\r\nM3,Three,Demo\n"
+    path = tmp_path / "deals.csv"
+    path.write_bytes(text)
+    report = run(empty, "other", [path])
+    assert report.ok, problems(report)
+    assert sorted(n for (n,) in empty.execute("SELECT name FROM deals").fetchall()) == [
+        "One", "Three", "Two",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "got"),
+    [
+        ("id,name,stage\nA1,One,Won\nA2,Two,Won,extra\n", 3, 4),  # the last row, one too many
+        ("id,name,stage\nA1,One,Won\nA2,Two\n", 3, 2),  # the last row one short
+        ("id,name,stage\nA1,One,Won\nA2,Two,Won,x\nA3,Three,Won\n", 3, 4),  # in the middle
+    ],
+)
+def test_a_line_with_the_wrong_number_of_fields_is_named(empty, tmp_path, text, line, got):
+    report = run(empty, "other", [write(tmp_path, "deals.csv", text)])
+    assert not report.ok and totals(empty) == {}
+    assert [p["problem"] for p in report.problems] == [
+        f"line {line} has {got} fields where the header has 3 (a missing or extra delimiter, "
+        "or a quote left open); fix that line and import again"
+    ]
+
+
+def test_a_quote_left_open_is_named(empty, tmp_path):
+    text = 'id,name,stage\nA1,"One, open,Won\nA2,Two,Won\n'
+    report = run(empty, "other", [write(tmp_path, "deals.csv", text)])
+    assert [p["problem"] for p in report.problems] == [
+        'line 2 opens a quote (") that no later line closes; fix that line and import again'
+    ]
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [

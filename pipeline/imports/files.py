@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import csv
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +32,13 @@ _OLE = b"\xd0\xcf\x11\xe0"  # legacy .xls
 
 
 class FileProblem(ValueError):
-    """A file that cannot be read as a table; the message names the file and why."""
+    """A file that cannot be read as a table; the message names the file and why.
+    ``headers``: the header line's names, when it had one (a caller can tell a broken
+    table from a file that is no table at all)."""
+
+    def __init__(self, message: str, headers: list[str] | None = None):
+        super().__init__(message)
+        self.headers = headers
 
 
 @dataclass
@@ -57,42 +65,60 @@ def read(con: duckdb.DuckDBPyConnection, path: Path, name: str | None = None) ->
         return read_excel(con, path, name)
     if head.startswith(_OLE):
         raise FileProblem(f"{name}: an old-style .xls workbook; save it as .xlsx or CSV")
-    encoding = detect_encoding(path, head, name)
-    with as_utf8(path, encoding) as readable:
+    encoding, mixed = detect_encoding(path, head, name)
+    with as_utf8(path, encoding, mixed) as readable:
         return read_csv(con, readable, name, encoding)
 
 
-def detect_encoding(path: Path, head: bytes, name: str) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with a BOM, else Windows-1252. A file with
-    NUL bytes and no UTF-16 BOM is not text."""
+def detect_encoding(path: Path, head: bytes, name: str) -> tuple[str, bool]:
+    """The file's encoding, UTF-8 (with or without BOM), UTF-16 with a BOM, else
+    Windows-1252, and whether its lines end in more than one way (CRLF and LF, as an
+    export edited on two systems has). A file with NUL bytes and no UTF-16 BOM is not
+    text."""
     for bom, encoding in _BOMS:
         if head.startswith(bom):
-            return encoding
+            return encoding, True  # copied anyway; the copy makes every line end alike
     if b"\x00" in head:
         raise FileProblem(f"{name}: not a text table (it holds binary data)")
     decoder = codecs.getincrementaldecoder("utf-8")()
+    endings = {"crlf": 0, "lf": 0, "cr": 0}
+    carry = b""  # a CR ending a chunk: the next chunk may start with its LF
     with path.open("rb") as handle:
         try:
             while chunk := handle.read(CHUNK):
                 decoder.decode(chunk)
+                data, carry = carry + chunk, b""
+                if data.endswith(b"\r"):
+                    data, carry = data[:-1], b"\r"
+                count_line_ends(data, endings)
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
-            return "windows-1252"
-    return "utf-8"
+            return "windows-1252", True
+    count_line_ends(carry, endings)
+    return "utf-8", sum(1 for count in endings.values() if count) > 1
+
+
+def count_line_ends(data: bytes, endings: dict) -> None:
+    crlf = data.count(b"\r\n")
+    endings["crlf"] += crlf
+    endings["lf"] += data.count(b"\n") - crlf
+    endings["cr"] += data.count(b"\r") - crlf
 
 
 @contextlib.contextmanager
-def as_utf8(path: Path, encoding: str):
-    """The file itself when it is UTF-8, else a UTF-8 copy (streamed, removed after)."""
-    if encoding == "utf-8":
+def as_utf8(path: Path, encoding: str, mixed_line_ends: bool):
+    """The file itself when it is UTF-8 with one kind of line end, else a UTF-8 copy
+    whose lines all end in LF (streamed, removed after)."""
+    if encoding == "utf-8" and not mixed_line_ends:
         yield path
         return
     handle, copy = tempfile.mkstemp(suffix=".csv")
     try:
         # Windows-1252 leaves five bytes undefined; any such byte becomes U+FFFD.
+        # Reading with universal newlines turns CRLF and a lone CR into LF.
         with (
-            path.open("r", encoding=encoding, errors="replace", newline="") as source,
-            os.fdopen(handle, "w", encoding="utf-8", newline="") as target,
+            path.open("r", encoding=encoding, errors="replace", newline=None) as source,
+            os.fdopen(handle, "w", encoding="utf-8", newline="\n") as target,
         ):
             while text := source.read(CHUNK):
                 target.write(text)
@@ -101,27 +127,67 @@ def as_utf8(path: Path, encoding: str):
         Path(copy).unlink(missing_ok=True)
 
 
+DELIMITERS = (",", ";", "\t", "|")
+_OPEN_QUOTE = re.compile(r"CSV Error on Line: (\d+).*?unterminated quote", re.S)
+_BAD_ROW = re.compile(
+    r"CSV Error on Line: (\d+).*?Expected Number of Columns: (\d+) Found: (\d+)", re.S
+)
+
+
 def read_csv(con: duckdb.DuckDBPyConnection, path: Path, name: str, encoding: str) -> TableFile:
+    """A UTF-8 text table: the header line names the columns and shows the delimiter
+    (whichever of , ; tab | splits it into the most fields); every later line must have
+    as many fields, or the message names the first line that has not."""
+    headers, delimiter = header_of(path, name)
     try:
-        delimiter = con.execute(
-            "SELECT Delimiter FROM sniff_csv($path)", {"path": str(path)}
-        ).fetchone()[0]
-        described = con.execute(
-            "DESCRIBE SELECT * FROM read_csv($path, header = true, all_varchar = true, "
-            "delim = $delimiter)",
-            {"path": str(path), "delimiter": delimiter},
-        ).fetchall()
-        headers = [row[0] for row in described]
         con.execute(
             "CREATE OR REPLACE TEMP TABLE import_file AS "
-            "SELECT * FROM read_csv($path, header = true, all_varchar = true, "
-            "delim = $delimiter, names = $names)",
-            {"path": str(path), "delimiter": delimiter, "names": positional(len(headers))},
+            "SELECT * FROM read_csv($path, header = false, skip = 1, auto_detect = false, "
+            "delim = $delimiter, quote = '\"', escape = '\"', columns = $columns)",
+            {
+                "path": str(path),
+                "delimiter": delimiter,
+                "columns": dict.fromkeys(positional(len(headers)), "VARCHAR"),
+            },
         )
     except duckdb.Error as exc:
-        reason = str(exc).strip().splitlines()[0]
-        raise FileProblem(f"{name}: not a readable table ({reason})") from None
+        raise FileProblem(f"{name}: {explain_csv_error(exc, len(headers))}", headers) from None
     return finish(con, name, headers, encoding, delimiter)
+
+
+def header_of(path: Path, name: str) -> tuple[list[str], str]:
+    """The header line's column names (repeated or blank ones made unique) and the
+    delimiter that splits it."""
+    with path.open("r", encoding="utf-8-sig", newline="") as handle:
+        line = handle.readline().rstrip("\r\n")
+    if not line.strip():
+        raise FileProblem(f"{name}: the first line (the header) is empty")
+    split = {d: next(csv.reader([line], delimiter=d)) for d in DELIMITERS}
+    delimiter = max(DELIMITERS, key=lambda d: len(split[d]))  # ties: the earlier one
+    names, seen = [], {}
+    for index, raw in enumerate(split[delimiter], start=1):
+        base = raw.strip() or f"Column {index}"
+        seen[base] = seen.get(base, 0) + 1
+        names.append(base if seen[base] == 1 else f"{base} ({seen[base]})")
+    return names, delimiter
+
+
+def explain_csv_error(exc: Exception, columns: int) -> str:
+    """DuckDB's error on a line with too many or too few fields, in words."""
+    found = _BAD_ROW.search(str(exc))
+    if found:
+        line, expected, got = (int(n) for n in found.groups())
+        return (
+            f"line {line} has {got} fields where the header has {expected} (a missing or "
+            "extra delimiter, or a quote left open); fix that line and import again"
+        )
+    open_quote = _OPEN_QUOTE.search(str(exc))
+    if open_quote:
+        return (
+            f'line {open_quote.group(1)} opens a quote (") that no later line closes; '
+            "fix that line and import again"
+        )
+    return f"not a readable table ({str(exc).strip().splitlines()[0]})"
 
 
 def read_excel(con: duckdb.DuckDBPyConnection, path: Path, name: str) -> TableFile:

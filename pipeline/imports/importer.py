@@ -208,7 +208,11 @@ def stage_files(con: duckdb.DuckDBPyConnection, request: Request, report: Report
         try:
             table = files.read(con, path, name)
         except files.FileProblem as exc:
-            report.problem(name, str(exc).removeprefix(f"{name}: "))
+            known = exc.headers and fields.closest_role(request.source, exc.headers)
+            if exc.headers and not known:  # no table of ours, whatever its lines hold
+                report.problem(name, not_recognised(request.source, exc.headers))
+            else:
+                report.problem(name, str(exc).removeprefix(f"{name}: "))
             continue
         role = fields.guess_role(request.source, table.headers, request.mapping)
         if role is None:
@@ -225,13 +229,7 @@ def stage_files(con: duckdb.DuckDBPyConnection, request: Request, report: Report
                         f"missing the required column for {spec.label} (expected {expected})",
                     )
                 continue
-            shown = ", ".join(table.headers[:8]) + ("…" if len(table.headers) > 8 else "")
-            report.problem(
-                name,
-                f"not recognised as a table of deals, deal history, people, accounts, "
-                f"products or roles from {fields.SOURCES[request.source]} (its columns: "
-                f"{shown})",
-            )
+            report.problem(name, not_recognised(request.source, table.headers))
             continue
         columns = (request.mapping.of(role) if request.mapping else {}) or fields.suggest(
             request.source, role, table.headers
@@ -266,6 +264,14 @@ def stage_files(con: duckdb.DuckDBPyConnection, request: Request, report: Report
     if report.ok and "deals" not in roles:
         report.problem("", "None of the files is a deals file: an import needs one.")
     return mapped
+
+
+def not_recognised(source: str, headers: list[str]) -> str:
+    shown = ", ".join(headers[:8]) + ("…" if len(headers) > 8 else "")
+    return (
+        f"not recognised as a table of deals, deal history, people, accounts, products or "
+        f"roles from {fields.SOURCES[source]} (its columns: {shown})"
+    )
 
 
 def check_columns(report, name, role, table, columns, source) -> bool:
