@@ -75,3 +75,39 @@ def test_a_rep_wins_a_deal_and_everyone_sees_it(tiny_path):
         assert week_to_date_won(manager) == before + 55_000
         for page in (manager, rep):
             assert page.locator("[data-testid='stException']").count() == 0
+
+
+def click_row(page, row: int) -> None:
+    """Tick the selection box of the deal list's ``row`` (0-based): the grid is drawn on
+    a canvas, so the click goes to where the row is drawn."""
+    grid = page.locator("[data-testid='stDataFrame']").first
+    box = grid.bounding_box()
+    header, height = 35, 35  # Streamlit's grid: a header row, then rows of equal height
+    page.mouse.click(box["x"] + 18, box["y"] + header + height * row + height / 2)
+
+
+def test_a_deal_opens_only_when_chosen(tiny_path):
+    """A manager ticks a deal, then searches: the list changes, the ticked deal closes
+    and no other deal opens in its place (the row number must not carry over)."""
+    require_chromium()
+    with_passwords(tiny_path, "mia@example.com")
+    with streamlit_server(tiny_path) as base, browser_pages(1) as (page,):
+        page.goto(f"{base}/my_deals")
+        sign_in(page, "mia@example.com")
+        page.get_by_text("Your team's open deals").wait_for()
+        settle(page)
+        click_row(page, 0)  # Juno rollout, the largest weighted value
+        page.get_by_role("heading", name="Juno rollout").wait_for()
+        assert "deal=10" in page.url
+        page.get_by_label("Search deals or accounts").fill("Maple")
+        page.keyboard.press("Enter")
+        page.get_by_text("Showing").or_(
+            page.get_by_text("Select a row to open the deal.")
+        ).wait_for()
+        settle(page)
+        page.get_by_role("heading", name="Juno rollout").wait_for(state="detached")
+        assert page.get_by_role("heading", name="Maple long shot").count() == 0
+        assert "deal=" not in page.url
+        click_row(page, 0)  # now an explicit choice of the one deal listed
+        page.get_by_role("heading", name="Maple long shot").wait_for()
+        assert "deal=13" in page.url

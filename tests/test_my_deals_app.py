@@ -212,3 +212,49 @@ def test_password_sign_in(open_page, tiny_path):
 def test_a_database_with_no_passwords_says_how_to_add_one(open_page, tiny_path):
     at = open_page(tiny_path, None, page="pages/overview.py")
     assert "python -m pipeline users add --role admin" in at.warning[0].value
+
+
+def test_a_page_reached_before_signing_in_shows_the_sign_in(open_page, tiny_path):
+    """The first run of a session, straight to a page (legacy multipage mode): the frame
+    runs around it and asks who is there, instead of the page failing on its filters."""
+    con = db.connect(tiny_path)
+    users.set_password(con, "bob@example.com", "correct horse")
+    con.close()
+    for page in ("pages/my_deals.py", "pages/data_settings.py", "pages/overview.py"):
+        at = open_page(tiny_path, None, page=page)
+        assert not at.exception, (page, at.exception)
+        assert [b.label for b in at.button] == ["Sign in"]
+        assert not at.metric
+
+
+@pytest.mark.parametrize(
+    ("user", "team", "rep", "scope"),
+    [
+        (BOB, 1, BOB, "Bob Rep"),  # a rep on their own figures
+        (MIA, 1, 0, "East"),  # a manager on their team
+        (ERIN, 0, 0, "Whole company"),  # an executive on the company
+    ],
+)
+def test_each_person_starts_on_their_own_scope(open_page, tiny_path, user, team, rep, scope):
+    at = open_page(tiny_path, user, page="pages/overview.py", as_of="2026-11-18")
+    assert at.selectbox(key="filter_team").value == team
+    assert at.selectbox(key="filter_rep").value == rep
+    assert shown(at.caption[0].value).startswith(f"{scope} · as of")
+    if user == BOB:  # Bob's own won this quarter, and his team's row in the table
+        assert metric(at, "Quarter to date · won") == "$7,501"  # 7,500.75
+        assert list(at.dataframe[0].value["Team"]) == ["East"]
+    # A shared link's scope wins over one's own.
+    linked = open_page(tiny_path, user, page="pages/overview.py", team="2")
+    assert linked.selectbox(key="filter_team").value == 2
+    assert linked.selectbox(key="filter_rep").value == 0
+
+
+def test_a_managers_list_says_whose_deals_it_shows(open_page, tiny_path):
+    at = open_page(tiny_path, MIA)
+    assert "Your team's open deals as they stand now" in shown(at.caption[0].value)
+    at.selectbox(key="filter_rep").set_value(BOB).run()
+    assert "Bob Rep's open deals" in shown(at.caption[0].value)
+    at.selectbox(key="filter_team").set_value(2).run()  # not Mia's team
+    captions = [shown(c.value) for c in at.caption]
+    assert "The sidebar's scope is outside your team: showing your team's deals." in captions
+    assert list(deal_list(at).value["Owner"]) == ["Bob Rep", "Ann Rep"]
