@@ -45,7 +45,7 @@ def workspace_scope(user: users.User, f: Filters) -> tuple[dict, str]:
 
 
 def flag_tiles(first, total: int, currency: str) -> None:
-    tiles = st.columns(2 + len(FLAG_TILES))
+    tiles = st.columns([1, 1.8] + [1] * len(FLAG_TILES))
     tiles[0].metric("Open deals", f"{total:,}")
     weighted_total = first["total_weighted"].iloc[0] if total else 0
     tiles[1].metric(

@@ -1,5 +1,7 @@
 """Overview: attainment against quota and pace, the quarter's forecast, and who is where."""
 
+from decimal import Decimal
+
 import streamlit as st
 
 from pages.components import charts, data, export, frame, notices, tables
@@ -26,11 +28,15 @@ def header(f: Filters, currency: str, fiscal_start: int) -> None:
         st.warning(
             f"The first deal was created on {span['first_day']:%d %b %Y}: nothing before it."
         )
-    elif f.as_of > span["last_day"]:
+    elif (f.as_of - span["last_day"]).days > STALE_DATA_DAYS:
         st.info(
             f"The data ends on {span['last_day']:%d %b %Y}: figures after it show what was "
             "recorded by then."
         )
+
+
+STALE_DATA_DAYS = 7  # a week without any deal event is worth saying; yesterday is not
+TILE_SHORT_FROM = Decimal(1_000_000)  # four tiles in a row: a million reads as $1.23M
 
 
 def plan_coverage(row) -> str | None:
@@ -48,10 +54,11 @@ def tiles(f: Filters, currency: str) -> None:
             vs_pace = row["vs_pace"]
             st.metric(
                 f"{periods.PERIOD_NAMES[row['period']]} · won",
-                money_short(row["won"], currency),
+                money_short(row["won"], currency, short_from=TILE_SHORT_FROM),
                 delta=None
                 if vs_pace is None
-                else f"{money_short(vs_pace, currency, signed=True)} vs pace",
+                else f"{money_short(vs_pace, currency, signed=True, short_from=TILE_SHORT_FROM)}"
+                " vs pace",
                 help=f"Won {markdown_text(money(row['won'], currency))} in {row['won_deals']} "
                 f"deals, {row['start']:%d %b %Y} to {f.as_of:%d %b %Y}.",
             )
@@ -99,20 +106,20 @@ def forecast_section(f: Filters, currency: str) -> None:
         ):
             st.metric(
                 label,
-                money_short(found[key], currency),
+                money_short(found[key], currency, short_from=TILE_SHORT_FROM),
                 help=f"{text} {markdown_text(money(found[key], currency))}",
             )
         target = found["coverage_target"]
         st.metric(
             "Coverage",
             multiple(found["coverage"]),
-            delta=None if found["coverage"] is None else f"target {target}x",
-            delta_color="off",
             help=f"Open pipeline closing this quarter / (quota - won). Target {target}x "
             "(the coverage-target setting).",
         )
         if found["below_target"]:
-            st.caption(f":material/warning: Below the {target}x coverage target.")
+            st.caption(f":material/warning: Below the {target}x target.")
+        elif found["coverage"] is not None:
+            st.caption(f"Target {target}x.")
     st.caption(
         f"Closed {markdown_text(money(found['closed'], currency))} · "
         f"Commit {markdown_text(money(found['commit'], currency))} · "

@@ -397,11 +397,12 @@ def simulate_deals(
 
 
 def quarter_end_push(end: np.ndarray, won: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Quarter-end seasonality: a third of the wins early in a quarter slip to its last weeks."""
+    """Quarter-end seasonality: a quarter of the wins early in a quarter slip to its last
+    weeks."""
     months = end.astype("datetime64[M]")
     month_in_quarter = months.astype(int) % 3
     quarter_end = (months - month_in_quarter + 3).astype("datetime64[s]")
-    move = won & (month_in_quarter < 2) & (rng.random(len(end)) < 0.35)
+    move = won & (month_in_quarter < 2) & (rng.random(len(end)) < 0.25)
     target = quarter_end - (rng.integers(1, 15, len(end)) * DAY).astype("timedelta64[s]")
     target += rng.integers(9 * 3600, 17 * 3600, len(end)) * SECOND
     return np.where(move & (target > end), target, end)
@@ -661,7 +662,9 @@ def make_forecast_calls(
     spec: DemoSpec, rng: np.random.Generator, org: dict, deals: pd.DataFrame
 ) -> pd.DataFrame:
     """Weekly calls for this quarter and the three before it: each rep's commit and best case
-    close in on what the quarter really brought as it goes by, with optimism early on."""
+    close in on what the quarter really brought as it goes by. A rep's misjudgement is
+    kept from week to week and shrinks (a few percent of news a week), so calls move
+    smoothly rather than jumping about."""
     quarter = periods.fiscal_quarter_start(spec.as_of)
     won = deals[deals["won_flag"]]
     rows = []
@@ -677,12 +680,14 @@ def make_forecast_calls(
         while monday < end and monday <= spec.as_of:
             weeks.append(monday)
             monday += timedelta(days=7)
+        error = rng.normal(-0.08, 0.15, len(org["rep_ids"]))  # each rep's first guess
         for week_number, week in enumerate(weeks):
             left = 1 - week_number / 13
-            for rep_id in org["rep_ids"]:
+            error = 0.8 * error + rng.normal(0, 0.04, len(error))
+            for index, rep_id in enumerate(org["rep_ids"]):
                 truth = float(actual.get(rep_id, 0.0))
-                commit = truth * (0.9 + rng.normal(0, 0.25 * left))
-                best = commit * (1.15 + 0.3 * left * rng.random())
+                commit = truth * (0.92 + error[index])
+                best = commit * (1.12 + 0.15 * left)
                 submitted = datetime.combine(week, datetime.min.time()) + timedelta(
                     hours=int(rng.integers(8, 12))
                 )

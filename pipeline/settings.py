@@ -94,6 +94,8 @@ def stages(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         "FROM stages ORDER BY pipeline, position"
     ).df()
     frame["probability"] = frame["probability"].astype(float)
+    for column in ("entry_criteria", "exit_checklist"):  # blank, not None, in the editor
+        frame[column] = frame[column].fillna("")
     return frame
 
 

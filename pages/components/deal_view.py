@@ -22,27 +22,33 @@ LIST_STATE = "deal_list_state"  # (list key, deal selected in it) as of the last
 
 
 def display_table(listing: pd.DataFrame, show_owner: bool) -> pd.DataFrame:
-    """A page of open deals (workspace.open_deals) as the list shows it; missing text is
-    blank (the table would print None)."""
+    """A page of open deals (hygiene.open_deals) as the list shows it: what a rep reads
+    first (deal, stage, weighted value, close date, flags) on the left, where it fits at
+    1280 px; missing values blank (the grid would print None)."""
     table = pd.DataFrame(
         {
             "Deal": listing["name"],
-            "Account": listing["account"].fillna(""),
-            "Owner": listing["owner"],
             "Stage": listing["stage"],
-            "Amount": listing["amount"].astype(float),
-            "Probability": (listing["probability"].astype(float) * 100),
             "Weighted": listing["weighted"].astype(float),
             "Close date": listing["close_date"],
-            "Next step": listing["next_step"].fillna(""),
-            "Last activity": listing["last_activity_at"],
             "Flags": [
                 " · ".join(label for flag, label in FLAGS.items() if row[flag])
                 for row in listing[list(FLAGS)].to_dict("records")
             ],
+            "Next step": listing["next_step"].fillna(""),
+            "Amount": listing["amount"].astype(float),
+            "Probability": (listing["probability"].astype(float) * 100),
+            "Owner": listing["owner"],
+            "Account": listing["account"].fillna(""),
+            "Last activity": [
+                "" if pd.isna(at) else f"{at:%Y-%m-%d %H:%M}" for at in listing["last_activity_at"]
+            ],
         }
     )
     return table if show_owner else table.drop(columns=["Owner"])
+
+
+ROW_PX = 35  # the grid's row height, header included
 
 
 def deal_table(
@@ -57,12 +63,14 @@ def deal_table(
         hide_index=True,
         on_select="rerun",
         selection_mode="single-row",
+        height=ROW_PX * (len(table) + 1) + 3,  # the whole page of deals, no inner scroll
         column_config={
+            "Deal": st.column_config.TextColumn(width="large", pinned=True),
             "Amount": st.column_config.NumberColumn(format=money_column_format(currency)),
             "Weighted": st.column_config.NumberColumn(format=money_column_format(currency)),
             "Probability": st.column_config.NumberColumn(format="%.0f%%"),
             "Close date": st.column_config.DateColumn(format="YYYY-MM-DD"),
-            "Last activity": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
+            "Flags": st.column_config.TextColumn(width="medium"),
         },
     )
     export.downloads(table, "open-deals", "deal_list")
@@ -102,14 +110,15 @@ def show(deal_id: int, user: users.User, currency: str) -> None:
         f"{record['updated_at']:%Y-%m-%d %H:%M} by "
         f"{markdown_text(record['updated_by_name'] or 'the data load')}"
     )
-    figures = st.columns(5)
-    figures[0].metric("Amount", money(record["amount"], record["currency"]))
-    figures[1].metric("Stage", markdown_text(record["stage"]))
     overridden = " (override)" if record["probability_override"] is not None else ""
-    figures[2].metric("Probability" + overridden, percent(record["probability"], 0))
-    figures[3].metric("Weighted", money(record["weighted"], record["currency"]))
-    figures[4].metric(
-        "Close date", f"{record['close_date']:%Y-%m-%d}" if record["close_date"] else "—"
+    key_figures(
+        [
+            ("Amount", money(record["amount"], record["currency"])),
+            ("Stage", record["stage"]),
+            ("Probability" + overridden, percent(record["probability"], 0)),
+            ("Weighted", money(record["weighted"], record["currency"])),
+            ("Close date", f"{record['close_date']:%Y-%m-%d}" if record["close_date"] else "—"),
+        ]
     )
     update, log, history, done = st.tabs(["Update", "Log activity", "History", "Activities"])
     with update:
@@ -126,6 +135,14 @@ def show(deal_id: int, user: users.User, currency: str) -> None:
         show_timeline(deal_id)
     with done:
         show_activities(deal_id)
+
+
+def key_figures(figures: list[tuple[str, str]]) -> None:
+    """A deal's figures side by side in plain-sized text, which wraps where a metric's
+    large figure would be cut off."""
+    for column, (label, value) in zip(st.columns(len(figures)), figures, strict=True):
+        column.caption(label)
+        column.markdown(f"**{markdown_text(value)}**")
 
 
 def show_timeline(deal_id: int) -> None:
@@ -146,14 +163,26 @@ def show_activities(deal_id: int) -> None:
         st.caption("No activities yet.")
         return
     st.dataframe(
-        activities.rename(
-            columns={"kind": "Kind", "outcome": "Outcome", "note": "Note", "done_at": "Done",
-                     "due_at": "Due", "by": "By"}
-        ),
+        data.derived(workspace.activities_of_deal, activities_table, deal_id=deal_id),
         key="deal_activities",
         hide_index=True,
-        column_config={
-            "Done": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
-            "Due": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
-        },
-    )  # fmt: skip
+    )
+
+
+def activities_table(activities: pd.DataFrame) -> pd.DataFrame:
+    """A deal's activities as the tab shows them: headers in words, blanks for what is
+    missing (no outcome, not done yet)."""
+
+    def when(column: str) -> list[str]:
+        return ["" if pd.isna(at) else f"{at:%Y-%m-%d %H:%M}" for at in activities[column]]
+
+    return pd.DataFrame(
+        {
+            "Kind": activities["kind"],
+            "Outcome": activities["outcome"].fillna(""),
+            "Note": activities["note"].fillna(""),
+            "Done": when("done_at"),
+            "Due": when("due_at"),
+            "By": activities["by"].fillna(""),
+        }
+    )

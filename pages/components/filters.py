@@ -26,6 +26,7 @@ from pipeline.periods import PERIOD_KINDS, PERIOD_NAMES
 KEYS = {"as_of": "filter_as_of", "period": "filter_period", "team": "filter_team"}
 KEYS["rep"] = "filter_rep"
 KEPT = "filter_values"  # the last values drawn, for runs that did not draw the widgets
+NAMES = ("as_of", "period", "team", "rep")
 DEFAULT_PERIOD = "QTD"
 ALL = 0  # the "all teams" / "all reps" choice (ids start at 1)
 
@@ -165,56 +166,27 @@ def make_choices() -> Choices:
     )
 
 
-def sidebar(user: users.User) -> Filters:
-    """Draw the shared filters in the sidebar and return their values."""
+def sidebar(user: users.User, shown: tuple[str, ...] = NAMES) -> Filters:
+    """Draw the shared filters a page uses (``shown``) in the sidebar and return every
+    filter's value: the ones not drawn keep what they were (or start as the person's
+    own scope), and the URL is left alone."""
     offered = choices()
     restore_kept()
     load_from_url(user, offered.team_names, offered.rep_names)
-    with st.sidebar:
-        st.header("Filters")
-        as_of = st.date_input(
-            "As of",
-            min_value=date(2000, 1, 1),
-            max_value=date(2100, 12, 31),
-            key=KEYS["as_of"],
-            help="Every figure is computed as the data stood at the end of this day.",
-            format="YYYY-MM-DD",
-        )
-        period = st.selectbox(
-            "Period",
-            PERIOD_KINDS,
-            format_func=lambda kind: f"{kind} · {PERIOD_NAMES[kind]}",
-            key=KEYS["period"],
-            help="The period the tables by team and rep use.",
-        )
-        if st.session_state.get(KEYS["team"]) not in (ALL, *offered.team_paths):
-            st.session_state[KEYS["team"]] = ALL
-        team_id = (
-            st.selectbox(
-                "Team",
-                [ALL, *offered.team_paths],
-                format_func=lambda i: offered.team_paths.get(i, "All teams"),
-                key=KEYS["team"],
-                on_change=forget_rep,
-                help="Any level of the organisation: a region includes every team below it.",
-            )
-            or None
-        )
-        rep_names = offered.reps(team_id)
-        if st.session_state.get(KEYS["rep"]) not in rep_names:
-            st.session_state[KEYS["rep"]] = ALL
-        owner_id = (
-            st.selectbox(
-                "Rep",
-                [ALL, *rep_names],
-                format_func=lambda i: rep_names.get(i, "All reps"),
-                key=KEYS["rep"],
-            )
-            or None
-        )
-    st.session_state[KEPT] = {
-        "as_of": as_of, "period": period, "team": team_id or ALL, "rep": owner_id or ALL,
-    }  # fmt: skip
+    state = st.session_state
+    if state.get(KEYS["team"]) not in (ALL, *offered.team_paths):
+        state[KEYS["team"]] = ALL
+    if shown:
+        with st.sidebar:
+            st.header("Filters")
+            draw(shown, offered)
+    as_of, period = state[KEYS["as_of"]], state[KEYS["period"]]
+    team_id = state[KEYS["team"]] or None
+    rep_names = offered.reps(team_id)
+    if "rep" not in shown and state.get(KEYS["rep"]) not in rep_names:
+        state[KEYS["rep"]] = ALL  # drawn, it was checked before it was made
+    owner_id = state[KEYS["rep"]] or None
+    state[KEPT] = {"as_of": as_of, "period": period, "team": team_id or ALL, "rep": owner_id or ALL}
     filters = Filters(
         as_of=as_of,
         period=period,
@@ -223,5 +195,46 @@ def sidebar(user: users.User) -> Filters:
         team_name=offered.team_names.get(team_id),
         rep_name=rep_names.get(owner_id),
     )
-    save_to_url(filters)
+    if shown == NAMES:  # only a page that uses them all puts them in its address
+        save_to_url(filters)
     return filters
+
+
+def draw(shown: tuple[str, ...], offered: Choices) -> None:
+    """The filter widgets named in ``shown``, in their usual order."""
+    if "as_of" in shown:
+        st.date_input(
+            "As of",
+            min_value=date(2000, 1, 1),
+            max_value=date(2100, 12, 31),
+            key=KEYS["as_of"],
+            help="Every figure is computed as the data stood at the end of this day.",
+            format="YYYY-MM-DD",
+        )
+    if "period" in shown:
+        st.selectbox(
+            "Period",
+            PERIOD_KINDS,
+            format_func=lambda kind: f"{kind} · {PERIOD_NAMES[kind]}",
+            key=KEYS["period"],
+            help="The period the tables by team and rep use.",
+        )
+    if "team" in shown:
+        st.selectbox(
+            "Team",
+            [ALL, *offered.team_paths],
+            format_func=lambda i: offered.team_paths.get(i, "All teams"),
+            key=KEYS["team"],
+            on_change=forget_rep,
+            help="Any level of the organisation: a region includes every team below it.",
+        )
+    if "rep" in shown:
+        rep_names = offered.reps(st.session_state[KEYS["team"]] or None)
+        if st.session_state.get(KEYS["rep"]) not in rep_names:
+            st.session_state[KEYS["rep"]] = ALL
+        st.selectbox(
+            "Rep",
+            [ALL, *rep_names],
+            format_func=lambda i: rep_names.get(i, "All reps"),
+            key=KEYS["rep"],
+        )

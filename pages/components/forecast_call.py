@@ -60,7 +60,8 @@ def calls_table(quarter_and_calls: tuple) -> pd.DataFrame:
     _, calls = quarter_and_calls
     names = {"week_of": "Week of", "submitted_at": "Submitted", "commit_amount": "Commit",
              "best_case_amount": "Best case", "note": "Note"}  # fmt: skip
-    return calls.rename(columns=names).astype({"Commit": float, "Best case": float})
+    shown = calls.rename(columns=names).astype({"Commit": float, "Best case": float})
+    return shown.assign(Note=shown["Note"].fillna(""))
 
 
 def submit(user: users.User) -> None:

@@ -19,28 +19,41 @@ from pages.components import auth, filters, store
 from pipeline import permissions, users
 
 
+def every_filter(user: users.User) -> tuple[str, ...]:
+    return filters.NAMES
+
+
+def workspace_filters(user: users.User) -> tuple[str, ...]:
+    """My deals lists today's deals: no as-of date or period; a rep's are their own."""
+    return () if user.role == "rep" else ("team", "rep")
+
+
+def no_filters(user: users.User) -> tuple[str, ...]:
+    return ()
+
+
 @dataclass(frozen=True)
 class PageSpec:
     file: str
     title: str
     icon: str
     url_path: str
-    filtered: bool  # draws the shared sidebar filters
+    filters: object  # (user) -> the shared filters the page uses and the sidebar shows
     allowed: object = None  # (user) -> bool; None: everyone signed in
 
 
 PAGES = (
-    PageSpec("pages/overview.py", "Overview", ":material/dashboard:", "overview", True),
+    PageSpec("pages/overview.py", "Overview", ":material/dashboard:", "overview", every_filter),
     PageSpec(
-        "pages/my_deals.py", "My deals", ":material/handshake:", "my_deals", True,
+        "pages/my_deals.py", "My deals", ":material/handshake:", "my_deals", workspace_filters,
         permissions.works_deals,
     ),
     PageSpec(
         "pages/data_settings.py", "Data & settings", ":material/settings:", "data_settings",
-        False, permissions.manages_data,
+        no_filters, permissions.manages_data,
     ),
 )  # fmt: skip
-FILTERED = {spec.url_path for spec in PAGES if spec.filtered} | {""}  # "": the default page
+FILTERS_OF = {spec.url_path: spec.filters for spec in PAGES} | {"": PAGES[0].filters}
 
 
 def pages(user: users.User | None = None) -> list:
@@ -87,8 +100,8 @@ def run() -> None:
             st.stop()
         st.session_state["signed_in_user"] = user
         auth.sidebar(user)
-        shows_filters = page.url_path in FILTERED
-        st.session_state["filters"] = filters.sidebar(user) if shows_filters else None
+        shown = FILTERS_OF.get(page.url_path, no_filters)(user)
+        st.session_state["filters"] = filters.sidebar(user, shown)
         page.run()
 
 
