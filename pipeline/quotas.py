@@ -41,16 +41,22 @@ def month_column(month: date) -> str:
 
 
 def plan_rows(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Who can have a quota: the company, every team, every active rep and manager."""
-    return con.execute(
-        "SELECT 'company' AS key, 'Company' AS level, 'Company' AS name, 0 AS rank "
-        "UNION ALL SELECT 'team:' || id, 'Team', name, 1 FROM teams "
-        "UNION ALL SELECT 'user:' || u.id, CASE u.role WHEN 'manager' THEN 'Manager' "
-        "ELSE 'Rep' END, u.name || coalesce(' (' || t.name || ')', ''), 2 "
-        "FROM users AS u LEFT JOIN teams AS t ON t.id = u.team_id "
-        "WHERE u.active AND u.role IN ('rep', 'manager') "
-        "ORDER BY rank, name"
-    ).df()
+    """Who can have a quota: the company, every team (in tree order, named by its path,
+    "East › Enterprise"), every active rep and manager."""
+    return (
+        con.execute(
+            "SELECT 'company' AS key, 'Company' AS level, 'Company' AS name, 0 AS rank, '' AS path "
+            "UNION ALL SELECT 'team:' || team_id, 'Team', array_to_string(path, ' › '), 1, "
+            "array_to_string(path, ' › ') FROM team_tree() "
+            "UNION ALL SELECT 'user:' || u.id, CASE u.role WHEN 'manager' THEN 'Manager' "
+            "ELSE 'Rep' END, u.name || coalesce(' (' || t.name || ')', ''), 2, u.name "
+            "FROM users AS u LEFT JOIN teams AS t ON t.id = u.team_id "
+            "WHERE u.active AND u.role IN ('rep', 'manager') "
+            "ORDER BY rank, path"
+        )
+        .df()
+        .drop(columns="path")
+    )
 
 
 def stored(con: duckdb.DuckDBPyConnection, start: date, end: date) -> dict:

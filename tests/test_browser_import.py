@@ -127,7 +127,7 @@ def test_admin_types_a_quota_into_the_plan_and_saves_it(tiny_path):
         grid = page.locator("[data-testid='stDataFrame']").filter(has_text="Dee Rep")
         box = grid.bounding_box()
         page.mouse.dblclick(box["x"] + 260, box["y"] + 35 + 7 * 35 + 17)
-        editor = page.locator("input.gdg-input")  # the cell's editor, once open
+        editor = page.locator(".gdg-input")  # the cell's editor, once open
         editor.fill("1234.5")
         editor.press("Enter")
         # The grid's accessible copy holds the edit before it reaches the server.

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from pages.components import data, export, outcome, store, uploads
@@ -32,17 +33,24 @@ def year_choice() -> periods.date:
     )
 
 
+def as_text(plan):
+    """The plan's amounts as the editor shows and takes them: '98,000.00', blank for no
+    quota (a number column would print None); typing 98000 or $98,000 works too."""
+    shown = plan.copy()
+    for column in shown.columns[3:]:
+        shown[column] = ["" if pd.isna(v) else f"{v:,.2f}" for v in shown[column]]
+    return shown
+
+
 def plan_table(user: users.User, year_start, currency_format: str) -> None:
     st.caption(
         "Monthly quotas. Every level (company, region, team, person) counts its own figure "
         "for a month when it has one; otherwise the quotas right below it are added up. "
         "Blank: no quota for that month."
     )
-    plan = data.run(quotas.plan, year_start=year_start)
+    plan = data.derived(quotas.plan, as_text, year_start=year_start)
     month_columns = {
-        quotas.month_column(month): st.column_config.NumberColumn(
-            f"{month:%b %Y}", min_value=0, step=0.01, format=currency_format
-        )
+        quotas.month_column(month): st.column_config.TextColumn(f"{month:%b %Y}")
         for month in quotas.months(year_start)
     }
     edited = st.data_editor(
