@@ -17,7 +17,7 @@ def start_app(monkeypatch, path: Path, user: int | None, **query) -> AppTest:
     monkeypatch.setenv("SALES_DB", str(path))
     st.cache_resource.clear()
     st.cache_data.clear()
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=30)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
     at.query_params.update(query)
     if user is not None:
         at.session_state["user_id"] = user

@@ -46,7 +46,7 @@ def streamlit_server(database: Path):
                               stderr=subprocess.STDOUT, text=True)  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180
         while True:
             try:
                 with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as reply:
@@ -76,7 +76,7 @@ def browser_pages(count: int):
             for _ in range(count):
                 context = browser.new_context(viewport={"width": 1440, "height": 1100})
                 page = context.new_page()
-                page.set_default_timeout(30_000)
+                page.set_default_timeout(90_000)  # generous: a busy CI machine is slow
                 pages.append(page)
             yield pages
         finally:
@@ -94,7 +94,7 @@ def wait_for_app(page) -> None:
     figures come first: before they appear, 'notRunning' can still be the state of the
     previous screen (the sign-in form), and reading then catches a half-drawn page."""
     page.wait_for_selector("[data-testid='stMetric']")
-    page.wait_for_selector("[data-test-script-state='notRunning']", state="attached")
+    settle(page)
 
 
 def choose(page, label: str, option: str) -> None:
@@ -126,7 +126,22 @@ def sign_in(page, email: str) -> None:
     page.get_by_role("button", name="Sign in").click()
 
 
+QUIET_MS = 600  # the app counts as settled once it has not run a script for this long
+
+
 def settle(page) -> None:
-    """Wait until the script run the last action started has finished."""
-    page.wait_for_timeout(300)
-    page.wait_for_selector("[data-test-script-state='notRunning']", state="attached")
+    """Wait until the script run the last action started has finished: the app's script
+    state must have been "not running" for QUIET_MS on end (an action's rerun can take a
+    moment to start on a busy machine, so one look is not enough)."""
+    page.evaluate("window.__busySince = undefined")  # the quiet spell starts now
+    page.wait_for_function(
+        """quiet => {
+            const idle = document.querySelector("[data-test-script-state='notRunning']");
+            const now = performance.now();
+            if (!idle) { window.__busySince = now; return false; }
+            if (window.__busySince === undefined) window.__busySince = now;
+            return now - window.__busySince >= quiet;
+        }""",
+        arg=QUIET_MS,
+        polling=100,
+    )

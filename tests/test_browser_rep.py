@@ -55,8 +55,6 @@ def test_a_rep_wins_a_deal_and_everyone_sees_it(tiny_path):
         sign_in(rep, "bob@example.com")
         rep.get_by_text("Juno rollout").first.wait_for()
         settle(rep)  # signing in sets a cookie, which reruns the page once more
-        rep.wait_for_timeout(1000)
-        settle(rep)
         rep.locator("[class*='st-key-edit_amount__'] input").fill("55,000")
         pick_stage(rep, "Closed Won · 100%")
         rep.get_by_role("button", name="Save changes").click()
