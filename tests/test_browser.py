@@ -9,6 +9,7 @@ from tests.browser import (
     browser_page,
     choose,
     require_chromium,
+    settle,
     sign_in,
     streamlit_server,
     wait_for_app,
@@ -75,6 +76,7 @@ def test_a_region_rolls_up_its_teams(tmp_path):
         choose(page, "Team", "R1")
         # R1: A's 10,000 + B's 20,000 won, against A's own 100,000 + B's rep's 50,000.
         month.get_by_text("Attainment 20.0% of $150,000.00 quota").wait_for()
+        settle(page)  # the whole run, the table's download button included, is R1's
         assert "team=10" in page.url
         # The table by team shows the region above its two teams (read from its CSV:
         # the grid itself is drawn on a canvas).
