@@ -104,6 +104,7 @@ NOW_HOUR = 8  # the demo's now: 08:00 on the as-of day
 REGION_NAMES = ["East", "West"]
 TEAM_PLAN_SHARE = 0.9  # a team's plan: 90% of what its reps' plans add up to
 CLEANED_OUT = "No response (cleaned out)"
+NEXT_YEAR_GROWTH = 1.1  # next fiscal year's plan: this year's wins plus a tenth
 
 FIRST = "Ada Ben Cara Dev Eli Fay Gus Hana Ivo Jade Kai Lena Milo Nia Omar Pia Quin Rosa Sami "
 FIRST += "Tara Uma Vik Wren Xena Yuri Zoe Alba Bram Cleo Dario Edda Finn Gia Hugo Iris Jonas"
@@ -624,19 +625,23 @@ def make_quotas(spec: DemoSpec, org: dict, deals: pd.DataFrame) -> pd.DataFrame:
     """Monthly quotas per rep: each fiscal year's plan is what the team's average rep would
     win that year (the simulation knows the future), leaning half-way towards each rep's
     own track record and shaped by quarter-end seasonality, so stronger reps beat it and
-    weaker ones miss. Each team has its own plan, 90% of what its
-    reps' plans add up to (managers assign a little more than the team must bring in);
-    the regions and the company have none of their own, so theirs add up their teams'."""
+    weaker ones miss; next year's plan is this year's grown by a tenth. Each team has its
+    own plan, 90% of what its reps' plans add up to (managers assign a little more than the
+    team must bring in); the regions and the company have none of their own, so theirs
+    add up their teams'."""
     won = deals[deals["won_flag"]]
     year_start = periods.fiscal_year_start(spec.as_of)
     rows = []
-    for year in range(3):
-        start = periods.add_months(year_start, 12 * (year - 2))
+    for year in range(4):  # the two years before, this one, and next year's plan
+        start = periods.add_months(year_start, 12 * (min(year, 2) - 2))
         end = periods.add_months(start, 12)
         in_year = won[
             (won["won_at"] >= np.datetime64(start)) & (won["won_at"] < np.datetime64(end))
         ]
-        per_team = in_year.groupby("team_index")["amount"].sum()
+        per_team = in_year.groupby("team_index")["amount"].sum() * (
+            NEXT_YEAR_GROWTH if year == 3 else 1
+        )
+        start = periods.add_months(year_start, 12 * (year - 2))
         for team in range(spec.teams):
             reps_in_team = int((org["rep_team"] == team + 1).sum())
             annual = per_team.get(team, 0.0) / max(reps_in_team, 1)
@@ -664,8 +669,12 @@ def make_forecast_calls(
     """Weekly calls for this quarter and the three before it: each rep's commit and best case
     close in on what the quarter really brought as it goes by. A rep's misjudgement is
     kept from week to week and shrinks (a few percent of news a week), so calls move
-    smoothly rather than jumping about."""
+    smoothly rather than jumping about. Each team's manager then makes their own call for
+    the team, the reps' sum trimmed by a judgement of their own (as Salesforce's forecast
+    adjustments do); the regions' calls are the sum of their teams'."""
     quarter = periods.fiscal_quarter_start(spec.as_of)
+    now = demo_now(spec.as_of)
+    team_managers = org["teams"]["manager_id"].to_numpy()[: spec.teams]
     won = deals[deals["won_flag"]]
     rows = []
     for back in range(3, -1, -1):
@@ -681,25 +690,26 @@ def make_forecast_calls(
             weeks.append(monday)
             monday += timedelta(days=7)
         error = rng.normal(-0.08, 0.15, len(org["rep_ids"]))  # each rep's first guess
+        trim = rng.uniform(0.92, 1.0, spec.teams)  # each manager's judgement of the sum
         for week_number, week in enumerate(weeks):
             left = 1 - week_number / 13
             error = 0.8 * error + rng.normal(0, 0.04, len(error))
+            team_sums = np.zeros((spec.teams, 2))
             for index, rep_id in enumerate(org["rep_ids"]):
                 truth = float(actual.get(rep_id, 0.0))
-                commit = truth * (0.92 + error[index])
-                best = commit * (1.12 + 0.15 * left)
+                commit = round(max(truth * (0.92 + error[index]), 0), -2)
+                best = round(max(commit * (1.12 + 0.15 * left), 0), -2)
+                team_sums[org["rep_team"][index] - 1] += (commit, best)
                 submitted = datetime.combine(week, datetime.min.time()) + timedelta(
                     hours=int(rng.integers(8, 12))
                 )
-                rows.append(
-                    (
-                        int(rep_id),
-                        start,
-                        submitted,
-                        round(max(commit, 0), -2),
-                        round(max(best, 0), -2),
-                    )
-                )
+                rows.append((int(rep_id), start, submitted, commit, best))
+            managers_at = datetime.combine(week, datetime.min.time()) + timedelta(hours=15)
+            for team, manager_id in enumerate(team_managers):
+                commit, best = team_sums[team] * trim[team]
+                rows.append((int(manager_id), start, managers_at, round(commit, -2),
+                             round(max(best, commit), -2)))  # fmt: skip
+    rows = [row for row in rows if row[2] < now]
     return pd.DataFrame(
         rows,
         columns=["user_id", "quarter_start", "submitted_at", "commit_amount", "best_case_amount"],

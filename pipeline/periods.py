@@ -135,3 +135,24 @@ def prorated_quota(monthly: Mapping[date, Decimal], start: date, end: date) -> D
         amount = Decimal(monthly[month])
         total += amount if covered == whole else amount * covered / whole
     return total.quantize(CENT, rounding=ROUND_HALF_UP) if seen else None
+
+
+def quarter_at(start: date, as_of: date) -> Period:
+    """The fiscal quarter beginning ``start``, seen from ``as_of`` (which may be before,
+    in or after it: its elapsed part is then empty, partial or whole)."""
+    return Period("QTD", start, add_months(start, 3), as_of)
+
+
+def quarters_around(as_of: date, start_month: int, before: int, after: int) -> list[date]:
+    """The starts of the fiscal quarters from ``before`` quarters before the one holding
+    ``as_of`` to ``after`` quarters after it."""
+    current = fiscal_quarter_start(as_of, start_month)
+    return [add_months(current, 3 * offset) for offset in range(-before, after + 1)]
+
+
+def quarter_label(start: date, start_month: int = 1) -> str:
+    """'Q3 FY2026 (Jul – Sep 2026)'."""
+    year_start = fiscal_year_start(start, start_month)
+    number = ((start.year - year_start.year) * 12 + start.month - year_start.month) // 3 + 1
+    last = add_months(start, 2)
+    return f"Q{number} {fiscal_year_label(start, start_month)} ({start:%b} – {last:%b %Y})"

@@ -30,4 +30,28 @@ DEFINITIONS = {
     "next_step_late": "Next step overdue: the next step's due date has passed.",
     "stuck": "Stuck: in its current stage more than twice the median time deals spent in "
     "that stage (completed stays, from the deal history of all deals).",
+    "pipeline": "Open pipeline: open deals with a close date inside the quarter, as they "
+    "stood at the end of the as-of day, in the scope (the deals' owners then).",
+    "rollups": "Forecast roll-ups: Closed = won so far in the quarter; Commit forecast = "
+    "closed + commit; Best-case forecast = closed + commit + best case; Weighted forecast = "
+    "closed + weighted open pipeline; Closed + open pipeline = every deal that could still "
+    "land. Gap = quota - the roll-up.",
+    "calls": "Forecast calls: each person's latest call for the quarter (commit and best "
+    "case, submitted on My deals or here). A team's call is its manager's own call when they "
+    "made one, otherwise the sum of the calls below it (its teams' and its reps'), level by "
+    "level. The system's commit and best case beside them are the roll-ups above, per rep.",
+    "statistical": "Statistical forecast: each open deal closing in the quarter wins within it "
+    "with the probability its stage has shown: of the scope's deals open in that stage as far "
+    "into each of the last four quarters, with a close date in it, the share won inside the "
+    "quarter (the rest were lost or slipped out). A stage with fewer than 30 such deals uses "
+    "the whole company's rate, else its stage probability (and no slip). The quarter is "
+    "simulated many times (seeded, so the same data gives the same result); P10, P50 and P90 "
+    "are the won revenue the simulated quarters reach or exceed 90%, 50% and 10% of the time, "
+    "closed revenue included. Groups of more than 2,000 deals sharing a probability draw how "
+    "many win exactly, and the amount of that many from its normal approximation.",
+    "accuracy": "Forecast accuracy: for each quarter that has ended, what each method said at "
+    "the end of the day N weeks before the quarter's last day (rebuilt from history), against "
+    "what the quarter brought (won revenue). Error = forecast - actual; bias = mean error; "
+    "absolute % error = mean |error| / actual. The statistical figure here is its expected "
+    "value (closed + amount x win rate), with rates from the quarters before the one assessed.",
 }

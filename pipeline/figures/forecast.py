@@ -32,11 +32,17 @@ def for_quarter(
     owner_id: int | None = None,
     fiscal_start: int | None = None,
     ctx: query.Context | None = None,
+    quarter_start: date | None = None,
 ) -> dict:
-    """The current fiscal quarter's forecast roll-ups, quota, pace and coverage against
-    the coverage-target setting."""
+    """A fiscal quarter's forecast roll-ups (the as-of date's quarter unless
+    ``quarter_start`` names another), quota, pace, the gap to quota of each roll-up, and
+    coverage against the coverage-target setting, as of the end of the as-of day."""
     ctx = ctx or query.context(con, as_of, fiscal_start)
-    quarter = periods.period("QTD", as_of, ctx.fiscal_start)
+    quarter = (
+        periods.period("QTD", as_of, ctx.fiscal_start)
+        if quarter_start is None
+        else periods.quarter_at(quarter_start, as_of)
+    )
     scope = scope_params(team_id, owner_id)
     frame = query.frame(
         con,
@@ -71,7 +77,18 @@ def for_quarter(
     by_category["weighted"] = [cents(value) for value in by_category["weighted"]]
     target = int(db.get_setting(con, "coverage_target", str(DEFAULT_COVERAGE_TARGET)))
     coverage = ratio(open_pipeline, remaining) if remaining and remaining > 0 else None
+    weighted_forecast = closed + cents(weighted_exact)
+    rollups = {
+        "Closed": closed,
+        "Commit forecast": closed + amount("Commit"),
+        "Best-case forecast": closed + amount("Commit") + amount("Best Case"),
+        "Weighted forecast": weighted_forecast,
+        "Closed + open pipeline": closed + open_pipeline,
+    }
     return {
+        "rollups": rollups,
+        "gaps": {name: None if quota is None else quota - value for name, value in rollups.items()},
+        "weighted_forecast": weighted_forecast,
         "quarter": quarter,
         "quota": quota,
         "pace": pace,

@@ -7,7 +7,7 @@ WITH closed AS (
     SELECT 'Closed' AS category, sum(deal.amount) AS amount, sum(deal.amount) AS weighted,
            count(*) AS deals
     FROM won_as_of($as_of_end, $current) AS deal
-    WHERE deal.closed_at >= $start AND deal.closed_at < $as_of_end
+    WHERE deal.closed_at >= $start AND deal.closed_at < least($end, $as_of_end)
       AND in_scope(deal.owner_id, $team_id, $owner_id)
 ),
 
