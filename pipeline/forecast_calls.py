@@ -4,7 +4,7 @@ they were, so the trend across the quarter stays visible."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import duckdb
 
@@ -76,3 +76,9 @@ def submit(
         return call_id, revised
 
     return engine.transaction(con, work)
+
+
+def quarter_of_today(con: duckdb.DuckDBPyConnection, today) -> date:
+    """The fiscal quarter calls are made for today."""
+    start_month = int(db.get_setting(con, "fiscal_year_start_month", "1"))
+    return periods.fiscal_quarter_start(today, start_month)

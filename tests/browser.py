@@ -98,9 +98,24 @@ def wait_for_app(page) -> None:
 
 
 def choose(page, label: str, option: str) -> None:
-    """Pick an option in the Streamlit selectbox with this label."""
-    page.locator("[data-testid='stSelectbox']").filter(has_text=label).click()
-    page.get_by_role("option", name=option, exact=True).click()
+    """Pick an option in the Streamlit selectbox with this label. A click sometimes only
+    focuses the box (its list then opens on ArrowDown), and a rerun landing between the
+    two clicks closes the list: try again after it."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    box = page.locator("[data-testid='stSelectbox']").filter(has_text=label)
+    for attempt in range(4):
+        box.click()
+        wanted = page.get_by_role("option", name=option, exact=True)
+        try:
+            if attempt % 2:
+                page.keyboard.press("ArrowDown")
+            wanted.click(timeout=5_000)
+            return
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+            settle(page)
+    raise AssertionError(f"could not pick {option!r} in {label!r}")
 
 
 PASSWORD = "browser-test-pass"

@@ -7,15 +7,25 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 
 from pipeline import figures, plan_cache, query
-from pipeline.figures import DEFINITIONS, attainment, forecast, hygiene
+from pipeline.figures import (
+    DEFINITIONS,
+    accuracy,
+    attainment,
+    calls,
+    forecast,
+    hygiene,
+    pipeline_view,
+    statistical,
+)
 from tests.conftest import AS_OF
 
 NOW = datetime(2026, 11, 18, 10, 0)
+QUARTER = date(2026, 10, 1)
 
 
 def every_figure() -> set:
@@ -26,7 +36,7 @@ def every_figure() -> set:
     return found
 
 
-def calls(con) -> dict:
+def arguments_of(con) -> dict:
     """Every figure with the arguments a page calls it with (the app reads the context
     of figures once per data version and passes it in)."""
     medians = hygiene.stage_time_medians(con)
@@ -39,6 +49,17 @@ def calls(con) -> dict:
         attainment.won_by_month: scoped,
         forecast.for_quarter: scoped,
         hygiene.stage_time_medians: {},
+        pipeline_view.by_stage: {**scoped, "quarter_start": QUARTER},
+        pipeline_view.by_close_month: {**scoped, "quarter_start": QUARTER},
+        pipeline_view.by_rep: {**scoped, "quarter_start": QUARTER},
+        pipeline_view.deals_behind: {**scoped, "quarter_start": QUARTER, "stage_id": 6},
+        pipeline_view.coverage_by_team: {**scoped, "quarter_start": QUARTER},
+        pipeline_view.coverage_by_rep: {**scoped, "quarter_start": QUARTER},
+        calls.by_rep: {**scoped, "quarter_start": QUARTER},
+        calls.by_team: {**scoped, "quarter_start": QUARTER},
+        calls.weekly_trend: {**scoped, "quarter_start": QUARTER},
+        statistical.forecast: {**scoped, "quarter_start": QUARTER, "runs": 100},
+        accuracy.by_method: scoped,
         hygiene.open_deals: {
             "owner_id": None,
             "team_id": None,
@@ -50,7 +71,7 @@ def calls(con) -> dict:
 
 
 def test_every_figure_is_covered_here(tiny):
-    assert set(calls(tiny)) == every_figure()
+    assert set(arguments_of(tiny)) == every_figure()
 
 
 @pytest.mark.parametrize(
@@ -59,7 +80,7 @@ def test_every_figure_is_covered_here(tiny):
     ids=lambda f: f"{f.__module__.rsplit('.', 1)[-1]}.{f.__name__}",
 )
 def test_a_figure_runs_exactly_the_queries_it_declares(tiny, figure):
-    arguments = calls(tiny)[figure]
+    arguments = arguments_of(tiny)[figure]
     plan_cache.clear()  # quota results would otherwise come from the cache, unrun
     with query.recording() as ran:
         figure(tiny, **arguments)

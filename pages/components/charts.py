@@ -127,3 +127,216 @@ def forecast_bullet(forecast: dict, symbol: str) -> Figure:
             ),
         }
     )
+
+
+def quota_lines(quota, pace, symbol: str, span: tuple[float, float]) -> list[dict]:
+    """Vertical quota and pace lines across a horizontal bar chart, named in the legend
+    with their amounts (labels on the plot overprint each other when the two are close)."""
+    return [
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "x": [float(value), float(value)],
+            "y": list(span),
+            "name": f"{name} {symbol}{float(value):,.0f}",
+            "line": {"color": colour, "width": 3, "dash": dash},
+            "hovertemplate": f"{name}: {symbol}%{{x:,.2f}}<extra></extra>",
+        }
+        for name, value, colour, dash in (
+            ("Quota", quota, QUOTA, "solid"),
+            ("Pace", pace, PACE, "dot"),
+        )
+        if value is not None
+    ]
+
+
+def rollup_bars(forecast: dict, symbol: str) -> Figure:
+    """Each forecast roll-up as a horizontal bar, against the quota and pace lines."""
+    names = list(forecast["rollups"])
+    values = [float(v) for v in forecast["rollups"].values()]
+    bars = {
+        "type": "bar",
+        "orientation": "h",
+        "y": list(range(len(names))),  # numbered rows: the quota lines span them
+        "x": values,
+        "customdata": names,
+        "name": "Forecast",
+        "marker": {"color": [CATEGORY_COLOURS.get("Closed"), WON, "#60a5fa", "#7c3aed", "#cbd5e1"]},
+        "text": [f"{symbol}{v:,.0f}" for v in values],
+        "textposition": "auto",
+        "hovertemplate": f"%{{customdata}}: {symbol}%{{x:,.2f}}<extra></extra>",
+        "showlegend": False,
+    }
+    lines = quota_lines(forecast["quota"], forecast["pace"], symbol, (-0.5, len(names) - 0.5))
+    return Figure(
+        {
+            "data": [bars, *lines],
+            "layout": base_layout(
+                60 + 42 * len(names),
+                hovermode="closest",
+                margin={"l": 10, "r": 10, "t": 10, "b": 10},
+                legend={"orientation": "h", "y": -0.25, "x": 0},
+                xaxis={"tickprefix": symbol, "tickformat": "~s", "rangemode": "nonnegative"},
+                yaxis={
+                    "autorange": "reversed",
+                    "fixedrange": True,
+                    "tickvals": list(range(len(names))),
+                    "ticktext": names,
+                },
+            ),
+        }
+    )
+
+
+def pipeline_bars(frame: pd.DataFrame, label: str, symbol: str) -> Figure:
+    """Open pipeline per group (a stage, month or rep) as horizontal bars: the amount and,
+    inside it, the weighted amount; deal counts on hover."""
+    names = [str(v) for v in frame[label]]
+    series = [
+        ("Amount", frame["amount"], "#bfdbfe"),
+        ("Weighted", frame["weighted"], WON),
+    ]
+    return Figure(
+        {
+            "data": [
+                {
+                    "type": "bar",
+                    "orientation": "h",
+                    "y": names,
+                    "x": [float(v) for v in values],
+                    "name": name,
+                    "marker": {"color": colour},
+                    "customdata": [int(d) for d in frame["deals"]],
+                    "hovertemplate": f"%{{y}}: {symbol}%{{x:,.2f}} ({name.lower()}, "
+                    "%{customdata} deals)<extra></extra>",
+                }
+                for name, values, colour in series
+            ],
+            "layout": base_layout(
+                80 + 30 * max(len(names), 1),
+                barmode="overlay",
+                hovermode="closest",
+                xaxis={"tickprefix": symbol, "tickformat": "~s", "rangemode": "nonnegative"},
+                yaxis={"autorange": "reversed", "type": "category"},
+            ),
+        }
+    )
+
+
+def trend_lines(weekly: pd.DataFrame, symbol: str) -> Figure:
+    """The quarter week by week: calls and the system's forecasts as they stood."""
+    weeks = [f"{day:%d %b}" for day in weekly["week_end"]]
+    series = [
+        ("Closed", "closed", "#15803d", "solid"),
+        ("Commit forecast (system)", "commit_forecast", WON, "solid"),
+        ("Best-case forecast (system)", "best_case_forecast", "#93c5fd", "solid"),
+        ("Weighted forecast (system)", "weighted_forecast", "#7c3aed", "dot"),
+        ("Reps' calls: commit", "reps_commit", QUOTA, "dash"),
+        ("Team call: commit", "scope_commit", "#b45309", "dashdot"),
+    ]
+    return Figure(
+        {
+            "data": [
+                {
+                    "type": "scatter",
+                    "mode": "lines+markers",
+                    "x": weeks,
+                    "y": [None if pd.isna(v) else float(v) for v in weekly[column]],
+                    "name": name,
+                    "line": {"color": colour, "dash": dash},
+                    "hovertemplate": f"{name}: {symbol}%{{y:,.2f}}<extra></extra>",
+                }
+                for name, column, colour, dash in series
+            ],
+            "layout": base_layout(
+                340, yaxis={"tickprefix": symbol, "tickformat": "~s", "rangemode": "nonnegative"}
+            ),
+        }
+    )
+
+
+def outcome_histogram(outcomes, quota, marks: dict, symbol: str) -> Figure:
+    """The simulated quarters' won revenue, with the quota and P10/P50/P90 marked."""
+    lines = [
+        {"type": "line", "xref": "x", "yref": "paper", "x0": float(x), "x1": float(x),
+         "y0": 0, "y1": 1, "line": {"color": colour, "width": 2, "dash": dash}}
+        for x, colour, dash in [(v, PACE, "dot") for v in marks.values()]
+        + ([(quota, QUOTA, "solid")] if quota is not None else [])
+    ]  # fmt: skip
+    named = {**marks, **({"Quota": quota} if quota is not None else {})}
+    labels = [
+        {"text": name, "x": float(x), "xref": "x", "y": 1, "yref": "paper",
+         "yanchor": "bottom", "showarrow": False, "font": {"size": 11}}
+        for name, x in named.items()
+    ]  # fmt: skip
+    return Figure(
+        {
+            "data": [
+                {
+                    "type": "histogram",
+                    "x": [float(v) for v in outcomes],
+                    "nbinsx": 40,
+                    "marker": {"color": "#93c5fd"},
+                    "name": "Simulated quarters",
+                    "hovertemplate": f"{symbol}%{{x:,.0f}}: %{{y}} runs<extra></extra>",
+                }
+            ],
+            "layout": base_layout(
+                300,
+                hovermode="closest",
+                margin={"l": 10, "r": 10, "t": 30, "b": 10},
+                showlegend=False,
+                shapes=lines,
+                annotations=labels,
+                xaxis={"tickprefix": symbol, "tickformat": "~s"},
+                yaxis={"title": {"text": "runs"}},
+            ),
+        }
+    )
+
+
+def accuracy_lines(points: pd.DataFrame, symbol: str) -> Figure:
+    """Mean absolute % error of each method by weeks before the quarter's end."""
+    data = []
+    for method, rows in points.groupby("method", sort=False):
+        rows = rows[rows["forecast"].notna() & (rows["actual"] > 0)]
+        if rows.empty:
+            continue
+        by_week = (
+            rows.assign(
+                pct=[
+                    abs(float(e)) / float(a)
+                    for e, a in zip(rows["error"], rows["actual"], strict=True)
+                ]
+            )
+            .groupby("weeks_before")["pct"]
+            .mean()
+        )
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "x": [int(w) for w in by_week.index],
+                "y": [float(v) for v in by_week.values],
+                "name": method,
+                "hovertemplate": f"{method}: %{{y:.1%}} off, %{{x}} weeks out<extra></extra>",
+            }
+        )
+    return Figure(
+        {
+            "data": data,
+            "layout": base_layout(
+                320,
+                xaxis={
+                    "title": {"text": "weeks before the quarter's end"},
+                    "autorange": "reversed",
+                    "dtick": 1,
+                },
+                yaxis={
+                    "tickformat": ".0%",
+                    "title": {"text": "mean absolute error"},
+                    "rangemode": "nonnegative",
+                },
+            ),  # fmt: skip
+        }
+    )

@@ -45,6 +45,10 @@ class PageSpec:
 PAGES = (
     PageSpec("pages/overview.py", "Overview", ":material/dashboard:", "overview", every_filter),
     PageSpec(
+        "pages/pipeline_forecast.py", "Pipeline & forecast", ":material/trending_up:",
+        "pipeline_forecast", every_filter,
+    ),
+    PageSpec(
         "pages/my_deals.py", "My deals", ":material/handshake:", "my_deals", workspace_filters,
         permissions.works_deals,
     ),

@@ -7,7 +7,7 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from pages.components.format import money_column_format
+from pages.components.format import money, money_column_format
 
 FIGURES = ["won", "won_deals", "quota", "attainment", "pace", "vs_pace", "gap"]
 TEAM_EXPORT = ["team", "depth", "reps", *FIGURES, "quota_months", "period_months"]
@@ -59,13 +59,24 @@ def figure_columns(table: pa.Table) -> dict:
     }
 
 
+def money_text(values, currency: str) -> list[str]:
+    """Amounts as text ('$1,234.56'), blank where there is none: for sparse columns, where
+    a number column would print None in every empty cell."""
+    return ["" if v is None or pd.isna(v) else money(v, currency) for v in values]
+
+
+def indented(names, depths) -> list[str]:
+    """Team names as a tree shows them: each indented under the one above it."""
+    return [
+        INDENT * 2 * int(depth) + ("└ " if depth else "") + str(name)
+        for name, depth in zip(names, depths, strict=True)
+    ]
+
+
 def team_rows(table: pa.Table) -> pd.DataFrame:
     """attainment.by_team for display: each team indented under the one above it."""
     frame = table.to_pandas()
-    names = [
-        INDENT * 2 * int(depth) + ("└ " if depth else "") + str(name)
-        for name, depth in zip(frame["team"], frame["depth"], strict=True)
-    ]
+    names = indented(frame["team"], frame["depth"])
     return pd.DataFrame({"Team": names, "Reps": frame["reps"], **figure_columns(table)})
 
 

@@ -1,0 +1,60 @@
+"""Pipeline & forecast in a real browser: the executive before the forecast call, and a
+manager submitting the team's number."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from tests.browser import (
+    browser_pages,
+    choose,
+    require_chromium,
+    settle,
+    sign_in,
+    streamlit_server,
+    with_passwords,
+)
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(autouse=True)
+def chromium():
+    require_chromium()
+
+
+def test_the_executive_and_a_manager_before_the_forecast_call(tiny_path):
+    with_passwords(tiny_path, "erin@example.com", "mia@example.com")
+    with streamlit_server(tiny_path) as base, browser_pages(2) as (erin, mia):
+        erin.goto(f"{base}/pipeline_forecast?as_of=2026-11-18")
+        sign_in(erin, "erin@example.com")
+        erin.get_by_role("heading", name="Pipeline & forecast").wait_for()
+        settle(erin)
+        choose(erin, "Quarter", "Q1 FY2027 (Jan – Mar 2027)")
+        erin.get_by_text("No quota plan covers this quarter yet").wait_for()
+        settle(erin)
+        assert "quarter=2027-01-01" in erin.url
+        choose(erin, "Quarter", "Q4 FY2026 (Oct – Dec 2026) · this quarter")
+        erin.get_by_text("Gap = quota - the roll-up").wait_for()
+        settle(erin)
+        choose(erin, "Show the deals of", "Negotiation")
+        settle(erin)
+        with erin.expect_download() as download:
+            erin.locator(".st-key-deals_behind_stage_csv").get_by_role("button").click()
+        deals = pd.read_csv(download.value.path(), encoding="utf-8-sig")
+        assert list(deals["name"]) == ["Juno rollout", "Gale add-on"]
+        erin.get_by_role("tab", name="Accuracy").click()
+        erin.get_by_text("Most reliable for Whole company").or_(
+            erin.get_by_text("No quarter with won revenue has ended yet")
+        ).wait_for()
+        assert erin.locator("[data-testid='stException']").count() == 0
+
+        mia.goto(f"{base}/pipeline_forecast")
+        sign_in(mia, "mia@example.com")
+        mia.get_by_role("tab", name="Forecast calls").click()
+        mia.get_by_label("Commit").fill("33,000")
+        mia.get_by_label("Best case").fill("40,000")
+        mia.get_by_role("button", name="Submit your team's call").click()
+        mia.get_by_text("Call submitted.").wait_for()
+        assert mia.locator("[data-testid='stException']").count() == 0
