@@ -122,15 +122,25 @@ def weekly_fixture(path):
             {"id": 5, "name": "Ray Rep", "role": "rep", "team_id": 1, "manager_id": 2},
         ],
         deals=[
-            Deal(1, 5, "Story", [
-                Version(datetime(2026, 10, 1, 9), "Demo", "10000", date(2026, 12, 15)),
-                Version(datetime(2026, 10, 14, 9), "Negotiation", "12000"),
-                Version(datetime(2026, 10, 28, 9), "Closed Won"),
-            ]),
-            Deal(2, 5, "Pushed", [
-                Version(datetime(2026, 10, 20, 9), "Negotiation", "5000", date(2026, 11, 20)),
-                Version(datetime(2026, 11, 3, 9), "Negotiation", close_date=date(2027, 1, 20)),
-            ]),
+            Deal(
+                1,
+                5,
+                "Story",
+                [
+                    Version(datetime(2026, 10, 1, 9), "Demo", "10000", date(2026, 12, 15)),
+                    Version(datetime(2026, 10, 14, 9), "Negotiation", "12000"),
+                    Version(datetime(2026, 10, 28, 9), "Closed Won"),
+                ],
+            ),
+            Deal(
+                2,
+                5,
+                "Pushed",
+                [
+                    Version(datetime(2026, 10, 20, 9), "Negotiation", "5000", date(2026, 11, 20)),
+                    Version(datetime(2026, 11, 3, 9), "Negotiation", close_date=date(2027, 1, 20)),
+                ],
+            ),
         ],  # fmt: skip
     )
 
@@ -141,12 +151,22 @@ def test_the_weekly_trend_is_rebuilt_from_history(tmp_path):
     called(con, 2, "8000", "10000", datetime(2026, 10, 12, 15))  # the manager trims it
     called(con, 5, "15000", "16000", datetime(2026, 10, 26, 10))
     trend = calls.weekly_trend(con, date(2026, 11, 8), Q4).set_index("week_end")
-    assert list(trend.index) == [date(2026, 10, 4), date(2026, 10, 11), date(2026, 10, 18),
-                                 date(2026, 10, 25), date(2026, 11, 1), date(2026, 11, 8)]
+    assert list(trend.index) == [
+        date(2026, 10, 4),
+        date(2026, 10, 11),
+        date(2026, 10, 18),
+        date(2026, 10, 25),
+        date(2026, 11, 1),
+        date(2026, 11, 8),
+    ]
     rows = {day: trend.loc[day] for day in trend.index}
     first = rows[date(2026, 10, 4)]  # deal 1 in Demo: best case 10,000, weighted 4,000
-    assert (first["closed"], first["commit_forecast"], first["best_case_forecast"],
-            first["weighted_forecast"]) == (D("0"), D("0"), D("10000"), D("4000.00"))
+    assert (
+        first["closed"],
+        first["commit_forecast"],
+        first["best_case_forecast"],
+        first["weighted_forecast"],
+    ) == (D("0"), D("0"), D("10000"), D("4000.00"))
     assert first["reps_commit"] is None and first["scope_commit"] is None  # no call yet
     mid = rows[date(2026, 10, 18)]  # deal 1 in Commit at 12,000; the calls of the 12th
     assert (mid["commit_forecast"], mid["weighted_forecast"]) == (D("12000"), D("9600.00"))
@@ -198,7 +218,7 @@ def test_a_stage_without_history_falls_back_to_its_probability(tiny):
 def test_calibration_uses_the_scopes_history_then_the_companys(tmp_path):
     """Forty deals of team A were open in Proposal half way through Q3 with a Q3 close
     date: 30 won in Q3, 6 lost, 4 slipped; team B has only those 4 deals of its own."""
-    versions, n = [], 0
+    versions = []
     for i in range(44):
         owner = 5 if i < 40 else 6
         fate = "Closed Won" if i < 30 else ("Closed Lost" if i < 36 else None)
@@ -212,12 +232,13 @@ def test_calibration_uses_the_scopes_history_then_the_companys(tmp_path):
             history.append(Version(datetime(2026, 9, 10, 9), "Proposal",
                                    close_date=date(2026, 10, 20)))  # fmt: skip
         versions.append(Deal(i + 1, owner, f"D{i}", history))
-        n += 1
     path = given(
         tmp_path / "calibration.duckdb",
         teams=[{"id": 1, "name": "A"}, {"id": 2, "name": "B"}],
-        users=[{"id": 5, "name": "Ann", "role": "rep", "team_id": 1},
-               {"id": 6, "name": "Ben", "role": "rep", "team_id": 2}],  # fmt: skip
+        users=[
+            {"id": 5, "name": "Ann", "role": "rep", "team_id": 1},
+            {"id": 6, "name": "Ben", "role": "rep", "team_id": 2},
+        ],  # fmt: skip
         deals=versions,
     )
     con = db.connect(path)
@@ -246,18 +267,33 @@ def test_accuracy_of_each_method_on_two_past_quarters(tmp_path):
         tmp_path / "accuracy.duckdb",
         users=[{"id": 5, "name": "Ann", "role": "rep"}],
         deals=[
-            Deal(1, 5, "One", [
-                Version(datetime(2026, 4, 10, 9), "Negotiation", "10000", date(2026, 6, 20)),
-                Version(datetime(2026, 6, 20, 11), "Closed Won"),
-            ]),
-            Deal(2, 5, "Two", [
-                Version(datetime(2026, 4, 10, 9), "Proposal", "4000", date(2026, 6, 25)),
-                Version(datetime(2026, 6, 26, 11), "Closed Lost", lost_reason="Price"),
-            ]),
-            Deal(3, 5, "Three", [
-                Version(datetime(2026, 7, 10, 9), "Negotiation", "6000", date(2026, 9, 15)),
-                Version(datetime(2026, 9, 2, 11), "Closed Won"),
-            ]),
+            Deal(
+                1,
+                5,
+                "One",
+                [
+                    Version(datetime(2026, 4, 10, 9), "Negotiation", "10000", date(2026, 6, 20)),
+                    Version(datetime(2026, 6, 20, 11), "Closed Won"),
+                ],
+            ),
+            Deal(
+                2,
+                5,
+                "Two",
+                [
+                    Version(datetime(2026, 4, 10, 9), "Proposal", "4000", date(2026, 6, 25)),
+                    Version(datetime(2026, 6, 26, 11), "Closed Lost", lost_reason="Price"),
+                ],
+            ),
+            Deal(
+                3,
+                5,
+                "Three",
+                [
+                    Version(datetime(2026, 7, 10, 9), "Negotiation", "6000", date(2026, 9, 15)),
+                    Version(datetime(2026, 9, 2, 11), "Closed Won"),
+                ],
+            ),
         ],  # fmt: skip
     )
     con = db.connect(path)
