@@ -146,6 +146,7 @@ def open_everything(at: AppTest):
     for tabs_key, labels in (
         ("attainment_tab", ["By rep"]),
         ("data_tab", ["Data health", "Settings", "Quotas", "Export"]),
+        ("forecast_section", ["Coverage", "Forecast calls", "Statistical forecast", "Accuracy"]),
     ):
         for label in labels:
             if tabs_key in at.session_state:
@@ -163,6 +164,8 @@ def open_everything(at: AppTest):
         (2, "pages/my_deals.py", {"deal": "10"}),  # manager, a team deal open
         (ADMIN, "pages/my_deals.py", {"deal": "9"}),  # admin, a lost deal with a reason
         (ADMIN, "pages/data_settings.py", {}),
+        (1, "pages/pipeline_forecast.py", {"as_of": "2026-11-18"}),
+        (2, "pages/pipeline_forecast.py", {"as_of": "2026-11-18"}),
     ],
 )
 def test_no_payload_is_rendered_on_any_page(app, payload_path, user, page, query):

@@ -188,10 +188,10 @@ def rollup_bars(forecast: dict, symbol: str) -> Figure:
     )
 
 
-def pipeline_bars(frame: pd.DataFrame, label: str, symbol: str) -> Figure:
+def pipeline_bars(frame: pd.DataFrame, label_column: str, symbol: str) -> Figure:
     """Open pipeline per group (a stage, month or rep) as horizontal bars: the amount and,
     inside it, the weighted amount; deal counts on hover."""
-    names = [str(v) for v in frame[label]]
+    names = [label(v) for v in frame[label_column]]
     series = [
         ("Amount", frame["amount"], "#bfdbfe"),
         ("Weighted", frame["weighted"], WON),
