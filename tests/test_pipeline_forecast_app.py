@@ -52,7 +52,7 @@ def test_the_executive_reads_the_quarter_and_the_next(open_page, tiny_path):
     at.selectbox(key="deals_of_stage").set_value(6).run()  # Negotiation's deals
     deals = table(at, "category")
     assert list(deals["name"]) == ["Juno rollout", "Gale add-on"]
-    at.selectbox(key="forecast_quarter").select_index(5).run()  # next quarter
+    at.selectbox(key="focus_quarter").select_index(5).run()  # next quarter
     assert at.query_params["quarter"] == "2027-01-01"
     rollups = table(at, "Roll-up").set_index("Roll-up")
     assert rollups.loc["Closed + open pipeline", "Amount"] == 10000.0

@@ -100,8 +100,9 @@ def restore_kept() -> None:
             st.session_state[key] = st.session_state[KEPT][name]
 
 
-def save_to_url(filters: Filters) -> None:
-    """Mirror the filters into the URL, leaving out defaults to keep links short."""
+def save_to_url(filters: Filters, shown: tuple[str, ...]) -> None:
+    """Mirror the filters a page shows into the URL, leaving out defaults to keep links
+    short."""
     wanted = {
         "as_of": None if filters.as_of == date.today() else filters.as_of.isoformat(),
         "period": None if filters.period == DEFAULT_PERIOD else filters.period,
@@ -109,6 +110,8 @@ def save_to_url(filters: Filters) -> None:
         "rep": None if filters.owner_id is None else str(filters.owner_id),
     }
     for name, value in wanted.items():
+        if name not in shown:
+            continue
         if value is None:
             if name in st.query_params:
                 del st.query_params[name]
@@ -195,8 +198,7 @@ def sidebar(user: users.User, shown: tuple[str, ...] = NAMES) -> Filters:
         team_name=offered.team_names.get(team_id),
         rep_name=rep_names.get(owner_id),
     )
-    if shown == NAMES:  # only a page that uses them all puts them in its address
-        save_to_url(filters)
+    save_to_url(filters, shown)
     return filters
 
 
