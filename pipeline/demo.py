@@ -747,6 +747,7 @@ def load(con: duckdb.DuckDBPyConnection, spec: DemoSpec, tables: dict[str, pd.Da
             "FROM accounts WHERE accounts.id = deal_history.account_id"
         )
         history.rebuild_current_deals(con)
+        add_last_reviews(con, spec, tables["teams"])
         db.advance_sequences(con)
         for key, value in {
             "auth_mode": "demo",
@@ -761,6 +762,58 @@ def load(con: duckdb.DuckDBPyConnection, spec: DemoSpec, tables: dict[str, pd.Da
     except Exception:
         con.execute("ROLLBACK")
         raise
+
+
+REVIEW_NOTES = (
+    ("Champion moved to another role; find the new sponsor.", "Re-qualify before commit"),
+    ("Security review is the blocker.", "Bring in our security lead"),
+    ("Budget approved for next quarter only.", "Keep in pipeline, not commit"),
+)
+REVIEW_ACTIONS = (
+    "Confirm the budget holder",
+    "Send the mutual close plan",
+    "Book the executive sponsor call",
+)
+
+
+def add_last_reviews(con: duckdb.DuckDBPyConnection, spec: DemoSpec, teams: pd.DataFrame) -> None:
+    """Each team's review of a week ago, so "since the last review" starts there: its
+    six largest open deals on the agenda, notes on three, and three action items for
+    their owners (the first done, the second late, the third due this week)."""
+    saved = demo_now(spec.as_of) - timedelta(days=7) + timedelta(hours=1, minutes=30)
+    for team in teams[teams["parent_id"].notna()].itertuples():
+        deals = con.execute(
+            "SELECT id, owner_id FROM deals WHERE status = 'open' AND owner_id IN "
+            "(SELECT id FROM users WHERE team_id = $team) ORDER BY amount DESC, id LIMIT 6",
+            {"team": int(team.id)},
+        ).fetchall()
+        review_id = con.execute(
+            "INSERT INTO reviews (team_id, review_date, created_by, window_start, window_end, "
+            "quarter_start, attendees, saved_at) VALUES ($team, $day, $manager, $start, $saved, "
+            "$quarter, 'The team', $saved) RETURNING id",
+            {"team": int(team.id), "day": saved.date(), "manager": int(team.manager_id),
+             "start": saved - timedelta(days=7), "saved": saved,
+             "quarter": periods.fiscal_quarter_start(saved.date())},
+        ).fetchone()[0]  # fmt: skip
+        for position, (deal_id, _) in enumerate(deals, start=1):
+            note, decision = REVIEW_NOTES[position - 1] if position <= 3 else (None, None)
+            con.execute(
+                "INSERT INTO review_items (review_id, kind, position, deal_id, note, decision) "
+                "VALUES ($review, 'deal', $position, $deal, $note, $decision)",
+                {"review": review_id, "position": position, "deal": deal_id, "note": note,
+                 "decision": decision},
+            )  # fmt: skip
+        dues = (saved + timedelta(days=2), saved + timedelta(days=4), saved + timedelta(days=9))
+        for number, (deal_id, owner_id) in enumerate(deals[: len(dues)]):
+            con.execute(
+                "INSERT INTO review_items (review_id, kind, deal_id, action_item, owner_id, "
+                "due_date, done_at, done_by) VALUES ($review, 'action', $deal, $text, $owner, "
+                "$due, $done_at, $done_by)",
+                {"review": review_id, "deal": deal_id, "owner": owner_id,
+                 "due": dues[number].date(), "text": REVIEW_ACTIONS[number],
+                 "done_at": dues[number] if number == 0 else None,
+                 "done_by": owner_id if number == 0 else None},
+            )  # fmt: skip
 
 
 # Bulk loads: one constant statement per table (table names are never formatted into SQL).

@@ -90,16 +90,22 @@ def to_csv(frame: pd.DataFrame | pa.Table) -> bytes:
 
 
 def to_excel(frame: pd.DataFrame | pa.Table, sheet: str = "Sheet1") -> bytes:
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        excel_ready(frame).to_excel(writer, sheet_name=sheet[:31], index=False)
+    return buffer.getvalue()
+
+
+def excel_ready(frame: pd.DataFrame | pa.Table) -> pd.DataFrame:
+    """A formula-safe copy Excel can hold: decimals as numbers (Excel has no decimal
+    type; cents survive as floats), times without a time zone."""
     safe = safe_frame(frame)
-    for column in safe.columns:  # Excel has no decimal type; cents survive as floats
+    for column in safe.columns:
         if safe[column].map(lambda v: isinstance(v, Decimal)).any():
             safe[column] = safe[column].map(lambda v: float(v) if isinstance(v, Decimal) else v)
         if isinstance(safe[column].dtype, pd.DatetimeTZDtype):
             safe[column] = safe[column].dt.tz_localize(None)
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        safe.to_excel(writer, sheet_name=sheet[:31], index=False)
-    return buffer.getvalue()
+    return safe
 
 
 def backup(con: duckdb.DuckDBPyConnection, actor: User | None) -> bytes:

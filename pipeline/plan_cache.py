@@ -17,7 +17,7 @@ from typing import TypeVar
 T = TypeVar("T")
 
 # Change-log kinds that touch deals and their activity only; any other kind moves the plan.
-DEAL_KINDS = ["deal", "activity", "forecast_call", "missing_deals"]
+DEAL_KINDS = ["deal", "activity", "forecast_call", "missing_deals", "review"]
 LIMIT = 256  # entries: a few scopes and periods of a few plan versions
 
 _lock = threading.Lock()

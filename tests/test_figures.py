@@ -20,12 +20,14 @@ from pipeline.figures import (
     forecast,
     hygiene,
     pipeline_view,
+    review,
     statistical,
 )
 from tests.conftest import AS_OF
 
 NOW = datetime(2026, 11, 18, 10, 0)
 QUARTER = date(2026, 10, 1)
+WEEK_AGO = datetime(2026, 11, 11, 10, 0)
 
 
 def every_figure() -> set:
@@ -60,6 +62,17 @@ def arguments_of(con) -> dict:
         calls.weekly_trend: {**scoped, "quarter_start": QUARTER},
         statistical.forecast: {**scoped, "quarter_start": QUARTER, "runs": 100},
         accuracy.by_method: scoped,
+        review.waterfall: {
+            "window_start": WEEK_AGO,
+            "window_end": NOW,
+            "quarter_start": QUARTER,
+            "team_id": 1,
+        },
+        review.top_deals: {"window_start": WEEK_AGO, "now": NOW, "medians": medians, "team_id": 1},
+        review.flagged: {"now": NOW, "medians": medians, "team_id": 1},
+        review.pile_ups: {"team_id": 1},
+        review.closed_in_window: {"window_start": WEEK_AGO, "window_end": NOW, "team_id": 1},
+        review.changes_of_deal: {"deal_id": 7, "window_start": WEEK_AGO, "window_end": NOW},
         hygiene.open_deals: {
             "owner_id": None,
             "team_id": None,

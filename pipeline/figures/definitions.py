@@ -54,4 +54,22 @@ DEFINITIONS = {
     "what the quarter brought (won revenue). Error = forecast - actual; bias = mean error; "
     "absolute % error = mean |error| / actual. The statistical figure here is its expected "
     "value (closed + amount x win rate), with rates from the quarters before the one assessed.",
+    "waterfall": "What changed: the open pipeline closing in the quarter in focus, in the "
+    "scope (a deal's owner at each end, in the teams as they are now), at the window's "
+    "start and at its end, rebuilt from "
+    "history; each deal that changed counts in one bar, judged by where it stood at the two "
+    "ends. In at both: increased or decreased by its change in amount. In only at the end: "
+    "new (created in the window), moved in (its owner was not in the scope at the start), "
+    "else pulled in (its close date came into the quarter, or it reopened). In only at the "
+    "start: won, lost, moved out (its owner left the scope), else pushed out (its close "
+    "date left the quarter). So start + every bar = end, to the cent. A deal created and "
+    "closed inside the window was in neither end's pipeline: it is listed among the wins "
+    "or losses, and on no bar. A deal pushed out and pulled back counts by "
+    "its two ends only.",
+    "pile_up": "Pile-up: an open stage holding more than a third of the scope's open deals or "
+    "of their value (in a scope of at least 10 open deals).",
+    "customers_lost": "Customers lost: accounts with a deal lost in the window that, at its "
+    "end, have no open deal left and no deal won in the year before.",
+    "top_deals": "Top deals: the scope's open deals as they stand now, by amount (or weighted "
+    "value); pushed in this window = its close date is later than at the window's start.",
 }

@@ -1,0 +1,191 @@
+"""The weekly pipeline review's figures: what changed in the window (a waterfall that
+reconciles to the cent, with the deals behind each bar), the top deals, the hygiene
+lists (the same rules as My deals), pile-ups, wins, losses, new deals and customers
+lost, and what changed on one deal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+import pandas as pd
+
+from pipeline import periods, query
+from pipeline.engine import Connection
+from pipeline.figures import figure
+from pipeline.figures.attainment import scope_params
+from pipeline.figures.hygiene import flag_params
+
+BARS = ("new", "pulled in", "increased", "decreased", "pushed out", "won", "lost",
+        "moved in", "moved out")  # fmt: skip
+TOP = 20
+LIST_LIMIT = 200
+PILE_SHARE = 1 / 3
+PILE_MIN_DEALS = 10
+
+
+@dataclass(frozen=True)
+class Waterfall:
+    start: Decimal
+    bars: dict[str, Decimal]  # category -> change, in BARS order
+    end: Decimal
+    deals: pd.DataFrame  # one row per deal that changed: before, after, category, change
+    unchanged: int  # deals in the pipeline at both ends without any change
+
+    @property
+    def reconciles(self) -> bool:
+        return self.start + sum(self.bars.values(), Decimal(0)) == self.end
+
+
+def end_is_current(con: Connection, window_end: datetime) -> bool:
+    """Whether no deal version begins at or after the window's end (then the current
+    tables hold its state)."""
+    last = con.execute("SELECT max(last_change) FROM history_clock").fetchone()[0]
+    return last is None or last < window_end
+
+
+def window_params(con, window_start: datetime, window_end: datetime, quarter_start: date) -> dict:
+    quarter = periods.quarter_at(quarter_start, window_end.date())
+    return {
+        "window_start": window_start,
+        "window_end": window_end,
+        "end_is_current": end_is_current(con, window_end),
+        "start": quarter.start,
+        "end": quarter.end,
+    }
+
+
+@figure(
+    sql=("review/pipeline_changes", "review/pipeline_unchanged"),
+    definitions=("waterfall",),
+)
+def waterfall(
+    con: Connection,
+    window_start: datetime,
+    window_end: datetime,
+    quarter_start: date,
+    team_id: int | None = None,
+    owner_id: int | None = None,
+) -> Waterfall:
+    """The open pipeline of the quarter at the window's start, every change in the
+    window by category, and at its end."""
+    params = {**window_params(con, window_start, window_end, quarter_start),
+              **scope_params(team_id, owner_id)}  # fmt: skip
+    deals = query.frame(con, "review/pipeline_changes", **params)
+    same = query.row(con, "review/pipeline_unchanged", **params)
+    unchanged_amount = Decimal(same["amount"])
+    start = unchanged_amount + sum(
+        (a for a, inside in zip(deals["amount_before"], deals["in_before"], strict=True) if inside),
+        Decimal(0),
+    )
+    bars = {
+        name: sum((c for c, k in zip(deals["change"], deals["category"], strict=True) if k == name),
+                  Decimal(0))
+        for name in BARS
+    }  # fmt: skip
+    end = unchanged_amount + sum(
+        (a for a, inside in zip(deals["amount_after"], deals["in_after"], strict=True) if inside),
+        Decimal(0),
+    )
+    return Waterfall(start, bars, end, deals, int(same["deals"]))
+
+
+def review_flag_params(con, now: datetime, medians: pd.DataFrame) -> dict:
+    return flag_params(con, now, medians)
+
+
+@figure(sql=("review/top_deals",), definitions=("top_deals", "stale", "overdue", "no_next_step",
+                                                 "next_step_late", "stuck"))  # fmt: skip
+def top_deals(
+    con: Connection,
+    window_start: datetime,
+    now: datetime,
+    medians: pd.DataFrame,
+    team_id: int | None = None,
+    owner_id: int | None = None,
+    by_weighted: bool = False,
+    limit: int = TOP,
+) -> pd.DataFrame:
+    """The scope's top open deals now, with the hygiene flags and pushes in the window."""
+    return query.frame(
+        con,
+        "review/top_deals",
+        window_start=window_start,
+        by_weighted=by_weighted,
+        limit=limit,
+        **flag_params(con, now, medians),
+        **scope_params(team_id, owner_id),
+    )
+
+
+@figure(
+    sql=("hygiene/flagged_open_deals",),
+    definitions=("stale", "overdue", "no_next_step", "next_step_late", "stuck"),
+)
+def flagged(
+    con: Connection,
+    now: datetime,
+    medians: pd.DataFrame,
+    team_id: int | None = None,
+    owner_id: int | None = None,
+    limit: int = LIST_LIMIT,
+) -> pd.DataFrame:
+    """The scope's open deals failing a hygiene rule now (the My deals rules)."""
+    return query.frame(
+        con,
+        "hygiene/flagged_open_deals",
+        limit=limit,
+        **flag_params(con, now, medians),
+        **scope_params(team_id, owner_id),
+    )
+
+
+@figure(sql=("review/stage_pile_ups",), definitions=("pile_up",))
+def pile_ups(con: Connection, team_id: int | None = None, owner_id: int | None = None):
+    """The scope's open deals per stage now, and which stages pile up."""
+    return query.frame(
+        con, "review/stage_pile_ups", pile_share=PILE_SHARE, min_deals=PILE_MIN_DEALS,
+        **scope_params(team_id, owner_id),
+    )  # fmt: skip
+
+
+@figure(sql=("review/closed_in_window", "review/customers_lost"),
+        definitions=("won", "customers_lost"))  # fmt: skip
+def closed_in_window(
+    con: Connection,
+    window_start: datetime,
+    window_end: datetime,
+    team_id: int | None = None,
+    owner_id: int | None = None,
+) -> dict[str, pd.DataFrame]:
+    """Won, lost and new deals of the window (largest first), and customers lost."""
+    params = {"window_start": window_start, "window_end": window_end,
+              "end_is_current": end_is_current(con, window_end),
+              **scope_params(team_id, owner_id)}  # fmt: skip
+    found = query.frame(con, "review/closed_in_window", **params)
+    return {
+        kind: found[found["kind"] == kind].drop(columns="kind").reset_index(drop=True)
+        for kind in ("won", "lost", "new")
+    } | {"customers_lost": query.frame(con, "review/customers_lost", **params)}
+
+
+@figure(sql=("review/changes_of_deal",), definitions=("waterfall",))
+def changes_of_deal(
+    con: Connection, deal_id: int, window_start: datetime, window_end: datetime
+) -> list[tuple[datetime, str, list]]:
+    """What changed on one deal in the window: (when, who, [(field, before, after)])."""
+    from pipeline import deals
+
+    versions = query.rows(
+        con, "review/changes_of_deal", deal_id=deal_id, window_start=window_start,
+        window_end=window_end,
+    )  # fmt: skip
+    found = []
+    for before, after in zip(versions, versions[1:], strict=False):
+        differences = deals.differences(con, before, after)
+        who = after["changed_by_name"] or {"demo": "Demo data", "import": "Import"}.get(
+            after["change_source"], "System"
+        )
+        found.append((after["valid_from"], who, differences))
+    return found
