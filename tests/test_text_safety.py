@@ -25,6 +25,7 @@ RENDERED = ("**B**", "](https://evil", "<b>h</b>", ":red[r]")
 # text box holds, code blocks, the text of st.text; plotly specs are checked apart.
 PLAIN = {"options", "value", "default", "codeText", "placeholder", "rawValue", "rawValues"}
 ADMIN = 99
+REVIEW_WINDOW = {"since": "2026-11-01T00:00", "until": "2026-11-20T00:00"}
 
 TEXT_COLUMNS = {
     "teams": ["name"],
@@ -34,6 +35,8 @@ TEXT_COLUMNS = {
     "deal_history": ["name", "next_step", "obstacle", "notes", "lost_reason", "source"],
     "activities": ["note", "subject"],
     "forecast_calls": ["note"],
+    "reviews": ["notes", "attendees"],
+    "review_items": ["note", "decision", "action_item"],
 }
 
 
@@ -57,6 +60,13 @@ def with_payloads(path: Path) -> Path:
         "activities": "UPDATE activities SET note = $t, subject = $t",
         "forecast_calls": "INSERT INTO forecast_calls (user_id, quarter_start, submitted_at, "
         "commit_amount, best_case_amount, note) SELECT 5, DATE '2026-10-01', now(), 1, 2, $t",
+        "reviews": "INSERT INTO reviews (id, team_id, review_date, created_by, notes, "
+        "window_start, window_end, quarter_start, attendees, saved_at) VALUES (1, 1, "
+        "DATE '2026-11-16', 2, $t, TIMESTAMP '2026-11-09 09:00', TIMESTAMP '2026-11-16 09:00', "
+        "DATE '2026-10-01', $t, TIMESTAMP '2026-11-16 10:00')",
+        "review_items": "INSERT INTO review_items (review_id, kind, position, deal_id, note, "
+        "decision, action_item, owner_id) VALUES (1, 'deal', 1, 10, $t, $t, NULL, NULL), "
+        "(1, 'action', NULL, 10, NULL, NULL, $t, 5)",
     }
     for table, statement in statements.items():
         assert set(TEXT_COLUMNS[table]) <= set(column_names(con, table))
@@ -147,12 +157,34 @@ def open_everything(at: AppTest):
         ("attainment_tab", ["By rep"]),
         ("data_tab", ["Data health", "Settings", "Quotas", "Export"]),
         ("forecast_section", ["Coverage", "Forecast calls", "Statistical forecast", "Accuracy"]),
+        (
+            "review_section",
+            [
+                "Top deals",
+                "Hygiene",
+                "Won, lost & new",
+                "Past reviews",
+                "My 1:1 reviews",
+                "Meeting",
+            ],
+        ),
     ):
         for label in labels:
-            if tabs_key in at.session_state:
+            if tabs_key in at.session_state and not (label == "My 1:1 reviews") ^ (
+                "My 1:1 reviews" in tabs_labels(at)
+            ):
                 at.session_state[tabs_key] = label
                 at.run()
                 yield label
+    if any(button.key == "meeting_start" for button in at.button):
+        at.button(key="meeting_start").click().run()
+        yield "the meeting, at its first deal"
+        at.button(key="meeting_next").click().run()
+        yield "the meeting, at its second deal"
+
+
+def tabs_labels(at: AppTest) -> list[str]:
+    return [tab.label for tab in at.tabs]
 
 
 @pytest.mark.parametrize(
@@ -166,6 +198,9 @@ def open_everything(at: AppTest):
         (ADMIN, "pages/data_settings.py", {}),
         (1, "pages/pipeline_forecast.py", {"as_of": "2026-11-18"}),
         (2, "pages/pipeline_forecast.py", {"as_of": "2026-11-18"}),
+        (2, "pages/pipeline_review.py", REVIEW_WINDOW),  # manager, with the meeting
+        (1, "pages/pipeline_review.py", REVIEW_WINDOW),  # executive, reading
+        (5, "pages/pipeline_review.py", REVIEW_WINDOW),  # rep, their 1:1 and action item
     ],
 )
 def test_no_payload_is_rendered_on_any_page(app, payload_path, user, page, query):

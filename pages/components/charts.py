@@ -340,3 +340,41 @@ def accuracy_lines(points: pd.DataFrame, symbol: str) -> Figure:
             ),  # fmt: skip
         }
     )
+
+
+def signed(value: float) -> str:
+    return "+" if value > 0 else "−" if value < 0 else ""
+
+
+def waterfall(start, bars: dict, end, symbol: str) -> Figure:
+    """The pipeline from the window's start to its end, each change as a step."""
+    names = ["Start", *[name.capitalize() for name in bars], "End"]
+    values = [float(start), *[float(v) for v in bars.values()], float(end)]
+    return Figure(
+        {
+            "data": [
+                {
+                    "type": "waterfall",
+                    "x": names,
+                    "y": values,
+                    "measure": ["absolute", *["relative"] * len(bars), "total"],
+                    "text": [
+                        f"{signed(v) if 0 < i < len(values) - 1 else ''}{symbol}{abs(v):,.0f}"
+                        for i, v in enumerate(values)
+                    ],  # fmt: skip
+                    "textposition": "outside",
+                    "increasing": {"marker": {"color": "#15803d"}},
+                    "decreasing": {"marker": {"color": "#dc2626"}},
+                    "totals": {"marker": {"color": WON}},
+                    "connector": {"line": {"color": "#9ca3af", "dash": "dot"}},
+                    "hovertemplate": f"%{{x}}: {symbol}%{{y:,.2f}}<extra></extra>",
+                }
+            ],
+            "layout": base_layout(
+                360,
+                showlegend=False,
+                hovermode="closest",
+                yaxis={"tickprefix": symbol, "tickformat": "~s", "rangemode": "nonnegative"},
+            ),
+        }
+    )

@@ -28,6 +28,11 @@ def workspace_filters(user: users.User) -> tuple[str, ...]:
     return () if user.role == "rep" else ("team", "rep")
 
 
+def review_filters(user: users.User) -> tuple[str, ...]:
+    """A review looks at a team or one rep, now; a rep's is their own 1:1."""
+    return () if user.role == "rep" else ("team", "rep")
+
+
 def no_filters(user: users.User) -> tuple[str, ...]:
     return ()
 
@@ -47,6 +52,10 @@ PAGES = (
     PageSpec(
         "pages/pipeline_forecast.py", "Pipeline & forecast", ":material/trending_up:",
         "pipeline_forecast", every_filter,
+    ),
+    PageSpec(
+        "pages/pipeline_review.py", "Pipeline review", ":material/groups:", "pipeline_review",
+        review_filters,
     ),
     PageSpec(
         "pages/my_deals.py", "My deals", ":material/handshake:", "my_deals", workspace_filters,

@@ -59,6 +59,10 @@ def figure_columns(table: pa.Table) -> dict:
     }
 
 
+def money_format(currency: str) -> str:
+    return money_column_format(currency)
+
+
 def money_text(values, currency: str) -> list[str]:
     """Amounts as text ('$1,234.56'), blank where there is none: for sparse columns, where
     a number column would print None in every empty cell."""
