@@ -33,6 +33,7 @@ TIMEOUT_S = 600
 
 @dataclass(frozen=True)
 class PageCase:
+    key: str  # what the rest of the benchmark calls this case by
     name: str
     page: str  # relative to dashboard.py
     user_id: int
@@ -55,10 +56,13 @@ class PageResult:
         return self.after_write.p50 / (self.floor.p50 + self.empty.p50)
 
 
-def cases(con: duckdb.DuckDBPyConnection) -> list[PageCase]:
+def cases(con: duckdb.DuckDBPyConnection) -> dict[str, PageCase]:
     """Overview as the executive (the whole company), My deals as the rep with the most
-    open deals and as an admin (every open deal: the longest list), and Data & settings
-    as an admin on the tab it opens on and on data health (counts over every deal)."""
+    open deals and as an admin (every open deal: the longest list), Data & settings as
+    an admin on the tab it opens on and on data health (counts over every deal),
+    Pipeline & forecast and Pipeline review as the executive (the whole company; the
+    review over the last 7 days), and the review's meeting as the manager of the team
+    with the most open deals."""
     executive = db.dict_row(con, "SELECT id, name FROM users WHERE role = 'executive' LIMIT 1", {})
     admin = db.dict_row(con, "SELECT id, name FROM users WHERE role = 'admin' LIMIT 1", {})
     rep = db.dict_row(
@@ -71,26 +75,40 @@ def cases(con: duckdb.DuckDBPyConnection) -> list[PageCase]:
         """,
         {},
     )
-    return [
-        PageCase("Overview", "pages/overview.py", executive["id"], "executive, whole company"),
-        PageCase(
-            "My deals",
-            "pages/my_deals.py",
-            rep["id"],
-            f"rep with the most open deals ({rep['deals']:,})",
-        ),
-        PageCase("My deals", "pages/my_deals.py", admin["id"], "admin, every open deal"),
-        PageCase("Data & settings", DATA_SETTINGS, admin["id"], "admin, Import tab (it opens on)"),
-        PageCase(
-            "Data & settings",
-            DATA_SETTINGS,
-            admin["id"],
-            "admin, Data health tab",
-            tab=("data_tab", "Data health"),
-        ),
-    ]
+    manager = db.dict_row(
+        con,
+        """
+        SELECT team.manager_id AS id, count(*) AS deals
+        FROM deals AS deal JOIN users AS owner ON owner.id = deal.owner_id
+        JOIN teams AS team ON team.id = owner.team_id
+        WHERE deal.status = 'open' AND team.manager_id IS NOT NULL
+        GROUP BY team.manager_id ORDER BY deals DESC, team.manager_id LIMIT 1
+        """,
+        {},
+    )
+    found = [
+        PageCase("overview", "Overview", "pages/overview.py", executive["id"],
+                 "executive, whole company"),
+        PageCase("my_deals", "My deals", "pages/my_deals.py", rep["id"],
+                 f"rep with the most open deals ({rep['deals']:,})"),
+        PageCase("my_deals_admin", "My deals", "pages/my_deals.py", admin["id"],
+                 "admin, every open deal"),
+        PageCase("data_settings", "Data & settings", DATA_SETTINGS, admin["id"],
+                 "admin, Import tab (it opens on)"),
+        PageCase("data_health", "Data & settings", DATA_SETTINGS, admin["id"],
+                 "admin, Data health tab", tab=("data_tab", "Data health")),
+        PageCase("pipeline_forecast", "Pipeline & forecast", "pages/pipeline_forecast.py",
+                 executive["id"], "executive, whole company, this quarter"),
+        PageCase("pipeline_review", "Pipeline review", REVIEW, executive["id"],
+                 "executive, whole company, last 7 days"),
+        PageCase("review_meeting", "Pipeline review", REVIEW, manager["id"],
+                 f"manager of the largest team ({manager['deals']:,} open deals), Meeting tab",
+                 tab=("review_section", "Meeting")),
+    ]  # fmt: skip
+    return {case.key: case for case in found}
 
 
+REVIEW = "pages/pipeline_review.py"
 DATA_SETTINGS = "pages/data_settings.py"
 
 
@@ -173,6 +191,26 @@ def record_statements(at: AppTest) -> Recorder:
     finally:
         store.cursor = real_cursor
     return recorder
+
+
+def meeting_steps(path: Path, case: PageCase, runs: int) -> Timing:
+    """The meeting started, then Next pressed ``runs`` times: each run draws the next
+    agenda deal (its card, its changes in the window, its activities) for the first
+    time, with the rest of the page served from the cache."""
+    os.environ[db.ENV_VAR] = str(path)
+    at = open_page(case)
+    require_frame(checked_run(at))
+    at.button(key="meeting_start").click()
+    checked_run(at)
+    agenda = len(at.session_state["review_meeting"]["agenda"])
+    if agenda < 2:
+        raise RuntimeError("the meeting's agenda has fewer than two deals to step through")
+
+    def step() -> None:
+        at.button(key="meeting_next").click()
+        require_frame(checked_run(at))
+
+    return repeat(step, min(runs, agenda - 1))
 
 
 def empty_page(runs: int) -> Timing:

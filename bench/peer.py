@@ -16,6 +16,7 @@ from decimal import Decimal
 import duckdb
 import pandas as pd
 
+from bench import peer_forecast, peer_review
 from bench.timing import Timing, elapsed_ms, repeat
 from pipeline import db, health, periods
 from pipeline.figures import attainment, forecast, hygiene
@@ -265,15 +266,18 @@ def ours_data_health(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 
 
 @dataclass(frozen=True)
+class PeerRow:
+    page: str  # the page case it stands beside in the report: (name, who)
+    who: str
+    theirs: Timing
+    ours: Timing
+
+
+@dataclass(frozen=True)
 class PeerResult:
     load_ms: float
     medians_ms: float
-    overview: Timing
-    my_deals: Timing
-    data_health: Timing
-    ours_overview: Timing
-    ours_my_deals: Timing
-    ours_data_health: Timing
+    rows: tuple[PeerRow, ...]
 
 
 def ours_overview(con: duckdb.DuckDBPyConnection, as_of: date) -> dict:
@@ -329,30 +333,63 @@ def same(what: str, ours, peer) -> None:
         raise RuntimeError(f"pandas peer disagrees on {what}: ours {ours}, peer {peer}")
 
 
-def compare(con: duckdb.DuckDBPyConnection, owner_id: int, runs: int) -> PeerResult:
+def compare(con: duckdb.DuckDBPyConnection, cases: dict[str, object], runs: int) -> PeerResult:
+    """Check the peer's figures equal ours, then time both. ``cases``: the page case
+    each peer stands beside, by its role here (overview, my_deals, data_health,
+    pipeline_forecast, pipeline_review)."""
     as_of = date.today()
     now = datetime.now().replace(second=0, microsecond=0)
     fiscal_start = int(db.get_setting(con, "fiscal_year_start_month", "1"))
     stale_days = int(db.get_setting(con, "stale_after_days", "14"))
+    owner_id = cases["my_deals"].user_id
     tables: list[Tables] = []
     load_ms = elapsed_ms(lambda: tables.append(load(con)))
     t = tables[0]
+    versions: list[pd.DataFrame] = []
+    load_ms += elapsed_ms(lambda: versions.append(peer_review.load(con)))
     medians_holder: list[pd.DataFrame] = []
     medians_ms = elapsed_ms(lambda: medians_holder.append(stage_medians(t)))
     ours_medians = hygiene.stage_time_medians(con)
+    window_end = now
+    window_start = window_end - timedelta(days=7)
+    quarter = periods.period("QTD", window_end.date(), fiscal_start)
     check_overview(overview(t, as_of, fiscal_start), ours_overview(con, as_of))
     check_my_deals(
         my_deals(t, owner_id, now, ours_medians, stale_days),
         ours_my_deals(con, owner_id, now, ours_medians),
     )
     same("data health", ours_data_health(con), data_health(t))
-    return PeerResult(
-        load_ms=load_ms,
-        medians_ms=medians_ms,
-        overview=repeat(lambda: overview(t, as_of, fiscal_start), runs),
-        my_deals=repeat(lambda: my_deals(t, owner_id, now, ours_medians, stale_days), runs),
-        data_health=repeat(lambda: data_health(t), runs),
-        ours_overview=repeat(lambda: ours_overview(con, as_of), runs),
-        ours_my_deals=repeat(lambda: ours_my_deals(con, owner_id, now, ours_medians), runs),
-        ours_data_health=repeat(lambda: ours_data_health(con), runs),
+    same(
+        "pipeline & forecast",
+        peer_forecast.ours(con, as_of),
+        peer_forecast.pipeline_forecast(t, as_of, fiscal_start),
     )
+    same(
+        "pipeline review's waterfall",
+        peer_review.ours(con, window_start, window_end, quarter.start),
+        peer_review.waterfall(versions[0], window_start, window_end, quarter),
+    )
+    work = {
+        "overview": (
+            lambda: overview(t, as_of, fiscal_start),
+            lambda: ours_overview(con, as_of),
+        ),
+        "my_deals": (
+            lambda: my_deals(t, owner_id, now, ours_medians, stale_days),
+            lambda: ours_my_deals(con, owner_id, now, ours_medians),
+        ),
+        "data_health": (lambda: data_health(t), lambda: ours_data_health(con)),
+        "pipeline_forecast": (
+            lambda: peer_forecast.pipeline_forecast(t, as_of, fiscal_start),
+            lambda: peer_forecast.ours(con, as_of),
+        ),
+        "pipeline_review": (
+            lambda: peer_review.waterfall(versions[0], window_start, window_end, quarter),
+            lambda: peer_review.ours(con, window_start, window_end, quarter.start),
+        ),
+    }
+    rows = tuple(
+        PeerRow(cases[role].name, cases[role].who, repeat(theirs, runs), repeat(ours, runs))
+        for role, (theirs, ours) in work.items()
+    )
+    return PeerResult(load_ms=load_ms, medians_ms=medians_ms, rows=rows)

@@ -32,16 +32,20 @@ def persona_label(con: duckdb.DuckDBPyConnection, user_id: int) -> str:
     return f"{person.name} — {person.role}" + (f", {team}" if team else "")
 
 
+LOADED_PAGES = ("overview", "my_deals", "data_settings", "pipeline_forecast", "pipeline_review")
+
+
 def load_targets(path: Path) -> list[load.LoadTarget]:
     con = db.connect(path)
     try:
-        overview, my_deals, _, data_settings = pages.cases(con)[:4]
+        cases = pages.cases(con)
         return [
-            load.LoadTarget("Overview", "", persona_label(con, overview.user_id)),
-            load.LoadTarget("My deals", "my_deals", persona_label(con, my_deals.user_id)),
             load.LoadTarget(
-                "Data & settings", "data_settings", persona_label(con, data_settings.user_id)
-            ),
+                cases[key].name,
+                "" if key == "overview" else cases[key].page.removeprefix("pages/")[:-3],
+                persona_label(con, cases[key].user_id),
+            )
+            for key in LOADED_PAGES
         ]
     finally:
         con.close()
@@ -62,13 +66,15 @@ def run(args: argparse.Namespace) -> Path:
     finally:
         con.close()
     page_results = []
-    for case in cases:
+    for case in cases.values():
         page_results.append(pages.measure(path, case, args.runs, empty))
         print(report.page_section(page_results)[-2], flush=True)
+    steps = pages.meeting_steps(path, cases["review_meeting"], args.runs)
+    print(report.meeting_line(steps), flush=True)
 
     con = db.connect(path)
     try:
-        peer_result = peer.compare(con, cases[1].user_id, args.runs)
+        peer_result = peer.compare(con, cases, args.runs)
     finally:
         con.close()
     print_table(report.peer_section(peer_result, page_results))
@@ -88,6 +94,7 @@ def run(args: argparse.Namespace) -> Path:
         load_scale=describe(load_path),
         runs=args.runs,
         pages=page_results,
+        meeting=steps,
         peer=peer_result,
         save=save_result,
         load=load_results,

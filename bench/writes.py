@@ -1,16 +1,17 @@
-"""Save to visible everywhere: a rep wins a deal through the write path while two
-sessions are open (the executive's Overview and the rep's My deals); both rerun, as
-they do on their next interaction, and must show the change.
+"""Save to visible everywhere: a rep wins a deal through the write path while four
+sessions are open (the executive's Overview, Pipeline & forecast and Pipeline review on
+the window's wins, and the rep's My deals); each reruns, as they do on their next
+interaction, and must show the change.
 
-Latency = the save (one transaction) + the slower of the two reruns (sessions rerun
-in parallel, each on its own script thread).
+Latency = the save (one transaction) + the slowest of the reruns (sessions rerun in
+parallel, each on its own script thread).
 """
 
 from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -28,7 +29,9 @@ class SaveResult:
     save: Timing
     overview: Timing
     my_deals: Timing
-    visible: Timing  # save + the slower rerun, per save
+    pipeline_forecast: Timing
+    pipeline_review: Timing
+    visible: Timing  # save + the slowest rerun, per save
 
 
 def shown_number(at: AppTest, label: str) -> int:
@@ -47,9 +50,28 @@ def shown_won(at: AppTest, label: str) -> Decimal:
     return Decimal(found[1].replace(",", ""))
 
 
+def shown_closed(at: AppTest) -> Decimal:
+    """Pipeline & forecast's Closed roll-up, from its table."""
+    rollups = next(f.value for f in at.dataframe if "Roll-up" in f.value.columns)
+    return Decimal(str(rollups.set_index("Roll-up").loc["Closed", "Amount"])).quantize(
+        Decimal("0.01")
+    )
+
+
+def shown_wins(at: AppTest) -> int:
+    """Pipeline review's count of deals won in the window ("**Top 5 won** (12 in ...")."""
+    text = next(m.value for m in at.markdown if m.value.startswith("**Top 5 won**"))
+    return int(re.search(r"\(([\d,]+) in the window\)", text)[1].replace(",", ""))
+
+
 def win(con, rep: users.User, deal: dict) -> None:
     changes = {"stage_id": deal["won_stage_id"], "amount": str(WON_AMOUNT)}
     deals.save(con, rep, deal["id"], deal["version"], changes)
+
+
+def opened(case: pages.PageCase) -> AppTest:
+    """A session on the case's page, past its first run."""
+    return pages.checked_run(pages.checked_run(pages.open_page(case)))
 
 
 def save_to_visible(path: Path, runs: int) -> SaveResult:
@@ -57,10 +79,23 @@ def save_to_visible(path: Path, runs: int) -> SaveResult:
     pages.forget_everything()
     con = db.connect(path)
     try:
-        overview_case, my_deals_case = pages.cases(con)[:2]
-        rep = users.get(con, my_deals_case.user_id)
-        overview = pages.checked_run(pages.checked_run(pages.open_page(overview_case)))
-        my_deals = pages.checked_run(pages.checked_run(pages.open_page(my_deals_case)))
+        cases = pages.cases(con)
+        rep = users.get(con, cases["my_deals"].user_id)
+        review_wins = replace(cases["pipeline_review"], tab=("review_section", "Won, lost & new"))
+        sessions = {
+            "overview": opened(cases["overview"]),
+            "my_deals": opened(cases["my_deals"]),
+            "pipeline_forecast": opened(cases["pipeline_forecast"]),
+            "pipeline_review": opened(review_wins),
+        }
+        shown = {
+            "overview": lambda at: shown_won(at, "Week to date · won"),
+            "my_deals": lambda at: shown_number(at, "Open deals"),
+            "pipeline_forecast": shown_closed,
+            "pipeline_review": shown_wins,
+        }
+        expected_change = {"overview": WON_AMOUNT, "my_deals": -1, "pipeline_forecast": WON_AMOUNT,
+                           "pipeline_review": 1}  # fmt: skip
         open_deals = db.dict_rows(
             con,
             """
@@ -73,21 +108,16 @@ def save_to_visible(path: Path, runs: int) -> SaveResult:
             """,
             {"owner": rep.id, "runs": runs},
         )
-        samples = {"save": [], "overview": [], "my_deals": [], "visible": []}
+        samples = {name: [] for name in ("save", *sessions, "visible")}
         for deal in open_deals:
-            won_before = shown_won(overview, "Week to date · won")
-            open_before = shown_number(my_deals, "Open deals")
+            before = {name: shown[name](at) for name, at in sessions.items()}
             save_ms = elapsed_ms(lambda deal=deal: win(con, rep, deal))
-            overview_ms = elapsed_ms(lambda: pages.checked_run(overview))
-            my_deals_ms = elapsed_ms(lambda: pages.checked_run(my_deals))
-            if shown_won(overview, "Week to date · won") != won_before + WON_AMOUNT:
-                raise RuntimeError(f"Overview does not show deal {deal['id']} won")
-            if shown_number(my_deals, "Open deals") != open_before - 1:
-                raise RuntimeError(f"My deals still lists deal {deal['id']} as open")
             samples["save"].append(save_ms)
-            samples["overview"].append(overview_ms)
-            samples["my_deals"].append(my_deals_ms)
-            samples["visible"].append(save_ms + max(overview_ms, my_deals_ms))
+            for name, at in sessions.items():
+                samples[name].append(elapsed_ms(lambda at=at: pages.checked_run(at)))
+                if shown[name](at) != before[name] + expected_change[name]:
+                    raise RuntimeError(f"{name} does not show deal {deal['id']} won")
+            samples["visible"].append(save_ms + max(samples[n][-1] for n in sessions))
     finally:
         con.close()
         pages.forget_everything()
