@@ -153,8 +153,12 @@ def test_the_waterfall_of_each_team_rep_and_the_company(con):
         assert found.reconciles, found  # start + every bar = end, to the cent
 
 
+def changed(con, **scope) -> pd.DataFrame:
+    return review.changed_deals(con, START, END, Q4, **scope).set_index("deal_id")
+
+
 def test_the_deals_behind_the_bars(con):
-    alpha = waterfall(con, team_id=ALPHA).deals.set_index("deal_id")
+    alpha = changed(con, team_id=ALPHA)
     assert alpha.loc[9, ["category", "owner_name_before", "owner_name_after"]].tolist() == [
         "moved out", "Ann Rep", "Cal Rep",
     ]  # fmt: skip
@@ -165,7 +169,12 @@ def test_the_deals_behind_the_bars(con):
     )  # fmt: skip
     assert 1 not in alpha.index  # its change came after the window
     assert waterfall(con, team_id=ALPHA).unchanged == 1
-    beta = waterfall(con, team_id=BETA).deals.set_index("deal_id")
+    assert waterfall(con, team_id=ALPHA).deals["moved out"] == 1
+    back = review.changed_deals(con, START, END, Q4, team_id=ALPHA, category="stage moved back")
+    assert list(back["deal_id"]) == [13]
+    pushed = review.changed_deals(con, START, END, Q4, category="pushed out")
+    assert list(pushed["deal_id"]) == [4, 14]  # 4,000 then 2,500
+    beta = changed(con, team_id=BETA)
     assert pd.isna(beta.loc[11, "category"]) and beta.loc[11, "change"] == 0  # and back
     assert beta.loc[14, ["category", "change"]].tolist() == ["pushed out", D("-2500.00")]
 
@@ -179,7 +188,7 @@ def test_a_window_reaching_now_reads_the_current_deals(con):
 def test_an_empty_window(con):
     found = waterfall(con, start=datetime(2026, 11, 2), end=datetime(2026, 11, 9))
     assert found.start == found.end == D("54700.00")
-    assert not any(found.bars.values()) and found.deals.empty
+    assert not any(found.bars.values()) and found.changed == 0
 
 
 def test_top_deals_and_the_window_lists(con):

@@ -12,6 +12,8 @@ from pages.components.explain import how_computed
 from pages.components.format import SYMBOLS, markdown_text, money
 from pipeline.figures import hygiene, review
 
+SHOWN_DEALS = 1_000  # rows drawn for a bar; the download has every one
+EVERY = "every changed deal"
 FLAG_NAMES = {"stale": "stale", "overdue": "overdue", "no_next_step": "no next step",
               "next_step_late": "next step late", "stuck": "stuck",
               "pushed_in_window": "pushed in window"}  # fmt: skip
@@ -27,7 +29,8 @@ def what_changed(scope: dict, window: dict, currency: str) -> review.Waterfall:
     found = data.run(review.waterfall, **window, **scope)
     symbol = SYMBOLS.get(currency, "")
     st.plotly_chart(
-        charts.waterfall(found.start, found.bars, found.end, symbol), key="review_waterfall"
+        data.derived(review.waterfall, waterfall_chart, symbol, **window, **scope),
+        key="review_waterfall",
     )
     rows = [("Start", found.start), *[(k.capitalize(), v) for k, v in found.bars.items()],
             ("End", found.end)]  # fmt: skip
@@ -36,25 +39,33 @@ def what_changed(scope: dict, window: dict, currency: str) -> review.Waterfall:
             f"{name} {markdown_text(money(v, currency, signed=name not in ('Start', 'End')))}"
             for name, v in rows
         )  # fmt: skip
-        + f" · {found.unchanged:,} deals unchanged in the window"
+        + f" · {found.changed:,} deals changed, {found.unchanged:,} unchanged in the window"
     )
+    counts = {EVERY: found.changed, **found.deals, "stage moved back": None}
     behind = st.selectbox(
-        "Show the deals behind", [None, *review.BARS, "stage moved back"],
-        format_func=lambda b: "—" if b is None else b.capitalize(), key="waterfall_bar",
+        "Show the deals behind", [None, *counts],
+        format_func=lambda b: "—" if b is None else b.capitalize()
+        + ("" if counts[b] is None else f" ({counts[b]:,} deals)"),
+        key="waterfall_bar",
     )  # fmt: skip
-    deals = found.deals
-    if behind == "stage moved back":
-        deals = deals[deals["moved_back"]]
-    elif behind is not None:
-        deals = deals[deals["category"] == behind]
     if behind is not None:
+        category = None if behind == EVERY else behind
+        table = data.derived(review.changed_deals, before_after, category=category, **window,
+                             **scope)  # fmt: skip
+        if len(table) > SHOWN_DEALS:
+            st.caption(f"The {SHOWN_DEALS:,} largest of {len(table):,} changes; the downloads "
+                       "hold them all.")  # fmt: skip
         st.dataframe(
-            before_after(deals), hide_index=True, key="waterfall_deals",
+            table.head(SHOWN_DEALS), hide_index=True, key="waterfall_deals",
             column_config={"Deal": st.column_config.TextColumn(width="large")},
         )  # fmt: skip
-    export.downloads(before_after(found.deals), "pipeline-changes", "changes")
-    how_computed("waterfall", review.waterfall)
+        export.downloads(table, "pipeline-changes", "changes")
+    how_computed("waterfall", review.waterfall, review.changed_deals)
     return found
+
+
+def waterfall_chart(found: review.Waterfall, symbol: str):
+    return charts.waterfall(found.start, found.bars, found.end, symbol)
 
 
 def before_after(deals: pd.DataFrame) -> pd.DataFrame:
@@ -131,7 +142,8 @@ def hygiene_lists(scope: dict) -> None:
         totals = found.iloc[0]
         for flag, title in (("stuck", "Stuck in their stage"), ("stale", "Stale"),
                             ("overdue", "Close date passed"), ("no_next_step", "No next step"),
-                            ("next_step_late", "Next step overdue")):  # fmt: skip
+                            ("next_step_late", "Next step overdue"),
+                            ("missing_amount", "Missing amount")):  # fmt: skip
             rows = found[found[flag]]
             with st.expander(f"{title}: {int(totals[f'total_{flag}']):,}",
                              expanded=flag == "stuck"):  # fmt: skip

@@ -30,7 +30,8 @@ class Waterfall:
     start: Decimal
     bars: dict[str, Decimal]  # category -> change, in BARS order
     end: Decimal
-    deals: pd.DataFrame  # one row per deal that changed: before, after, category, change
+    deals: dict[str, int]  # category -> how many deals are behind the bar
+    changed: int  # deals in the pipeline at either end that changed in the window
     unchanged: int  # deals in the pipeline at both ends without any change
 
     @property
@@ -56,10 +57,7 @@ def window_params(con, window_start: datetime, window_end: datetime, quarter_sta
     }
 
 
-@figure(
-    sql=("review/pipeline_changes", "review/pipeline_unchanged"),
-    definitions=("waterfall",),
-)
+@figure(sql=("review/waterfall_bars", "review/pipeline_at_end"), definitions=("waterfall",))
 def waterfall(
     con: Connection,
     window_start: datetime,
@@ -72,23 +70,45 @@ def waterfall(
     window by category, and at its end."""
     params = {**window_params(con, window_start, window_end, quarter_start),
               **scope_params(team_id, owner_id)}  # fmt: skip
-    deals = query.frame(con, "review/pipeline_changes", **params)
-    same = query.row(con, "review/pipeline_unchanged", **params)
-    unchanged_amount = Decimal(same["amount"])
-    start = unchanged_amount + sum(
-        (a for a, inside in zip(deals["amount_before"], deals["in_before"], strict=True) if inside),
-        Decimal(0),
-    )
-    bars = {
-        name: sum((c for c, k in zip(deals["change"], deals["category"], strict=True) if k == name),
-                  Decimal(0))
-        for name in BARS
-    }  # fmt: skip
-    end = unchanged_amount + sum(
-        (a for a, inside in zip(deals["amount_after"], deals["in_after"], strict=True) if inside),
-        Decimal(0),
-    )
-    return Waterfall(start, bars, end, deals, int(same["deals"]))
+    found = query.rows(con, "review/waterfall_bars", **without(params, "end_is_current"))
+    at_end = query.row(con, "review/pipeline_at_end", **without(params, "window_start"))
+    end = Decimal(at_end["amount"])
+    changed_at_end = sum((Decimal(row["amount_after"]) for row in found), Decimal(0))
+    unchanged = end - changed_at_end  # the deals that stood the same at both ends
+    start = unchanged + sum((Decimal(row["amount_before"]) for row in found), Decimal(0))
+    by_category = {row["category"]: row for row in found}
+    bars = {name: Decimal(by_category[name]["change"]) if name in by_category else Decimal(0)
+            for name in BARS}  # fmt: skip
+    deals = {name: int(by_category[name]["deals"]) if name in by_category else 0 for name in BARS}
+    changed = sum(int(row["deals"]) for row in found)
+    unchanged_deals = int(at_end["deals"]) - sum(int(row["deals_after"]) for row in found)
+    return Waterfall(start, bars, end, deals, changed, unchanged_deals)
+
+
+@figure(sql=("review/changed_deals",), definitions=("waterfall",))
+def changed_deals(
+    con: Connection,
+    window_start: datetime,
+    window_end: datetime,
+    quarter_start: date,
+    team_id: int | None = None,
+    owner_id: int | None = None,
+    category: str | None = None,
+    limit: int = 100_000,
+) -> pd.DataFrame:
+    """The deals behind a bar of the waterfall (``category``; "stage moved back" for
+    the deals whose stage went back; None for every changed deal), largest change
+    first: each with where it stood at the window's start and end."""
+    params = {**window_params(con, window_start, window_end, quarter_start),
+              **scope_params(team_id, owner_id)}  # fmt: skip
+    return query.frame(
+        con, "review/changed_deals", category=category, limit=limit,
+        **without(params, "end_is_current"),
+    )  # fmt: skip
+
+
+def without(params: dict, name: str) -> dict:
+    return {key: value for key, value in params.items() if key != name}
 
 
 def review_flag_params(con, now: datetime, medians: pd.DataFrame) -> dict:
