@@ -87,7 +87,7 @@ def test_editing_a_deal_saves_a_version_and_shows_everywhere(open_page, tiny_pat
     field(at.text_input, "next_step").input("Send the order form")
     at.button(key="deal_save").click().run()
     assert not at.exception
-    assert [s.value for s in at.success] == ["Saved: Amount, Next step (version 3)."]
+    assert [shown(s.value) for s in at.success] == ["Saved: Amount, Next step (version 3)."]
     assert metric(at, "Weighted") == "$44,000"  # the list tile: 55,000 x 80%
     assert "**\\$55,000\\.00**" in [m.value for m in at.markdown]  # the deal's own figure
     deal = stored(tiny_path, 10)
@@ -97,7 +97,7 @@ def test_editing_a_deal_saves_a_version_and_shows_everywhere(open_page, tiny_pat
     # Winning it shows on Overview at once: today's win adds to every period to date.
     field(at.selectbox, "stage").set_value(7)
     at.button(key="deal_save").click().run()
-    assert [s.value for s in at.success] == ["Saved: Stage, Close date, Status (version 4)."]
+    assert [shown(s.value) for s in at.success] == ["Saved: Stage, Close date, Status (version 4)."]
     assert metric(at, "Open deals") == "0"
     at.switch_page("pages/overview.py").run()
     assert dollars(metric(at, "Week to date · won")) == won_this_week + 55_000

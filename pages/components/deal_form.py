@@ -12,12 +12,12 @@ from datetime import date
 
 import streamlit as st
 
-from pages.components import data, store
+from pages.components import data, outcome, store
 from pages.components.format import markdown_text, percent
 from pipeline import activities, db, deals, engine, permissions, users, validation, workspace
 
 OPENED = "deal_form_opened"  # {"id": deal id, "version": version the form was seeded from}
-FLASH = "deal_form_flash"
+FLASH = "deal_form_saved"  # + the deal's id: what the last save did, kept until the next write
 FIELDS = {
     "stage_id": "edit_stage",
     "amount": "edit_amount",
@@ -72,8 +72,7 @@ def edit(record: dict, user: users.User) -> None:
     if not opened or opened["id"] != record["id"]:
         seed(record)
         opened = st.session_state[OPENED]
-    if FLASH in st.session_state:
-        st.success(st.session_state.pop(FLASH), icon=":material/check_circle:")
+    outcome.show(f"{FLASH}_{record['id']}")
     if opened["version"] != record["version"]:
         st.warning(
             f"This deal has changed since you opened it (now version {record['version']}, "
@@ -178,9 +177,10 @@ def save(record: dict, user: users.User, version: int, changes: dict) -> None:
         st.error(markdown_text(str(exc)), icon=":material/error:")
         return
     if saved.changed:
-        st.session_state[FLASH] = f"Saved: {', '.join(saved.changed)} (version {saved.version})."
+        said = f"Saved: {', '.join(saved.changed)} (version {saved.version})."
     else:
-        st.session_state[FLASH] = "Nothing to save: the form matches the deal."
+        said = "Nothing to save: the form matches the deal."
+    outcome.remember(f"{FLASH}_{record['id']}", said)
     st.session_state.pop(OPENED, None)  # reseed from the saved deal on the next run
     st.rerun()
 
