@@ -339,6 +339,7 @@ _UNVERSIONED = {
     "id",
     "version",
     "last_activity_at",
+    "touches",
     "stage_entered_at",
     "push_count",
     "updated_at",

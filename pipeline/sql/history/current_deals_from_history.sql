@@ -1,7 +1,8 @@
 -- Fill the current-state deals table from deal history for every deal it lacks with
 -- an id in [$first, $last] (after bulk loads: the demo generator, and imports, which
 -- first remove the deals they changed). Derived fields: the version count, when the deal
--- entered its current stage, how often its close date moved later, the last activity.
+-- entered its current stage, how often its close date moved later, the last activity
+-- and how many activities were done on it.
 WITH ordered AS (
     SELECT
         history.*,
@@ -24,7 +25,7 @@ per_deal AS (
 ),
 
 last_touch AS (
-    SELECT deal_id, max(done_at) AS last_activity_at
+    SELECT deal_id, max(done_at) AS last_activity_at, count(*) AS touches
     FROM activities
     WHERE deal_id IS NOT NULL AND done_at IS NOT NULL
     GROUP BY deal_id
@@ -35,6 +36,7 @@ SELECT
     current.deal_id AS id,
     current.* EXCLUDE (deal_id, version, valid_from, valid_to, changed_by, change_source),
     last_touch.last_activity_at,
+    coalesce(last_touch.touches, 0) AS touches,
     per_deal.stage_entered_at,
     per_deal.push_count,
     current.valid_from AS updated_at,
