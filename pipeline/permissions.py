@@ -43,6 +43,12 @@ def can_reassign(actor: User) -> bool:
     return actor.active and actor.role in ("manager", "admin")
 
 
+def can_clean_out(actor: User) -> bool:
+    """Closing or re-dating many dead deals at once is a manager's (or an admin's) job;
+    each deal still needs can_edit_deals_of."""
+    return actor.active and actor.role in ("manager", "admin")
+
+
 def works_deals(actor: User) -> bool:
     """Whether the user has a deal workspace (My deals) at all."""
     return actor.role in ("rep", "manager", "admin")

@@ -11,10 +11,11 @@ from datetime import date, datetime
 
 import pytest
 
-from pipeline import figures, plan_cache, query
+from pipeline import figures, periods, plan_cache, query
 from pipeline.figures import (
     DEFINITIONS,
     accuracy,
+    activity,
     attainment,
     calls,
     forecast,
@@ -28,6 +29,7 @@ from tests.conftest import AS_OF
 NOW = datetime(2026, 11, 18, 10, 0)
 QUARTER = date(2026, 10, 1)
 WEEK_AGO = datetime(2026, 11, 11, 10, 0)
+SPAN = periods.period("QTD", AS_OF)
 
 
 def every_figure() -> set:
@@ -68,11 +70,32 @@ def arguments_of(con) -> dict:
             "quarter_start": QUARTER,
             "team_id": 1,
         },
+        review.changed_deals: {
+            "window_start": WEEK_AGO,
+            "window_end": NOW,
+            "quarter_start": QUARTER,
+            "category": "won",
+        },
         review.top_deals: {"window_start": WEEK_AGO, "now": NOW, "medians": medians, "team_id": 1},
         review.flagged: {"now": NOW, "medians": medians, "team_id": 1},
         review.pile_ups: {"team_id": 1},
         review.closed_in_window: {"window_start": WEEK_AGO, "window_end": NOW, "team_id": 1},
         review.changes_of_deal: {"deal_id": 7, "window_start": WEEK_AGO, "window_end": NOW},
+        activity.activity: {"span": SPAN, "team_id": 1},
+        activity.trend: {"as_of": AS_OF, "fiscal_start": 1, "team_id": 1},
+        activity.first_response: {"span": SPAN, "team_id": 1},
+        activity.touches: {"span": SPAN, "now": NOW, "team_id": 1},
+        activity.generated: {"span": SPAN, "fiscal_start": 1, "team_id": 1},
+        activity.rep_health: {
+            "span": SPAN,
+            "now": NOW,
+            "medians": medians,
+            "as_of": AS_OF,
+            "ctx": context,
+            "quarter_start": QUARTER,
+            "team_id": 1,
+        },
+        activity.dead_deals: {"now": NOW, "overdue_days": 10, "team_id": 1},
         hygiene.open_deals: {
             "owner_id": None,
             "team_id": None,

@@ -72,4 +72,33 @@ DEFINITIONS = {
     "end, have no open deal left and no deal won in the year before.",
     "top_deals": "Top deals: the scope's open deals as they stand now, by amount (or weighted "
     "value); pushed in this window = its close date is later than at the window's start.",
+    "missing_amount": "Missing amount: an open deal with no amount (allowed only in its "
+    "pipeline's first stage).",
+    "activity_volume": "Activities: those done (with a done time) in the period so far by "
+    "the people in the scope, by kind, person and week (weeks start on Monday); the average "
+    "per rep divides the total by the reps in the scope. The trend counts the last four "
+    "fiscal quarters.",
+    "activity_outcomes": "Outcomes: connect rate = calls connected / calls; meetings held, "
+    "no-show and rescheduled; demo no-show rate = demos marked no-show / demos; outbound "
+    "touches = calls + e-mails. Activities logged without an outcome count in their kind "
+    "only.",
+    "first_response": "First response: for deals created in the period so far, the time from "
+    "a deal's creation to the first activity done on it; deals with none yet are counted "
+    "apart.",
+    "touches": "Touches: activities done on a deal. Open deals are counted by the touches "
+    "kept on each deal (updated with every activity logged); closed deals by the "
+    "activities done up to their close, for the deals won or lost in the period so far. "
+    "Win rate per bucket = won / (won + lost).",
+    "pipeline_generated": "Pipeline generated: deals created in the period so far, their "
+    "count and value as they stand now, by owner and source, beside the same part of the "
+    "period before (the first 40 days of last quarter beside this quarter's first 40).",
+    "health_score": "Health score = 70 x the share of a rep's open deals failing no hygiene "
+    "rule (stale, overdue, stuck, no next step, next step overdue, missing amount) + 30 x "
+    "their coverage of this quarter against the coverage target (capped at 1; full when "
+    "nothing is left to cover), rounded to a whole number. A pile-up: a stage holding more "
+    "than a third of the rep's open deals (with at least 3).",
+    "dead_deals": "Dead deals: open deals whose close date passed more than the chosen "
+    "number of days ago and that are stale. A clean-out closes them as lost with a reason, "
+    "or moves their close date, each deal saved as a new version through the same checks "
+    "as the deal form, all or none.",
 }

@@ -20,7 +20,8 @@ WITH flagged AS MATERIALIZED (
         lacks_next_step(deal.next_step) AS no_next_step,
         next_step_late(deal.next_step, deal.next_step_due, $today) AS next_step_late,
         is_stuck(deal.stage_entered_at, deal.stage_id, $now, $stuck_factor, $median_stage_ids,
-                 $median_days) AS stuck
+                 $median_days) AS stuck,
+        lacks_amount(deal.amount) AS missing_amount
     FROM deals AS deal
     JOIN stages AS stage ON stage.id = deal.stage_id
     JOIN users AS owner ON owner.id = deal.owner_id
@@ -33,13 +34,14 @@ totals AS (
         count(*) FILTER (WHERE overdue) AS total_overdue,
         count(*) FILTER (WHERE no_next_step) AS total_no_next_step,
         count(*) FILTER (WHERE next_step_late) AS total_next_step_late,
-        count(*) FILTER (WHERE stuck) AS total_stuck
+        count(*) FILTER (WHERE stuck) AS total_stuck,
+        count(*) FILTER (WHERE missing_amount) AS total_missing_amount
     FROM flagged
 )
 
 SELECT flagged.*, totals.*
 FROM flagged
 CROSS JOIN totals
-WHERE stale OR overdue OR no_next_step OR next_step_late OR stuck
+WHERE stale OR overdue OR no_next_step OR next_step_late OR stuck OR missing_amount
 ORDER BY weighted DESC NULLS LAST, id
 LIMIT $limit

@@ -18,6 +18,11 @@ CREATE OR REPLACE MACRO lacks_next_step(next_step) AS
 CREATE OR REPLACE MACRO next_step_late(next_step, next_step_due, today) AS
     NOT lacks_next_step(next_step) AND coalesce(next_step_due < today, false);
 
+-- Missing amount: an open deal with no amount (allowed only in a pipeline's first
+-- stage, and still worth filling in).
+CREATE OR REPLACE MACRO lacks_amount(amount) AS
+    amount IS NULL;
+
 -- Stuck: in its current stage longer than stuck_factor x that stage's median completed
 -- stay (median_days, listed in the order of median_stage_ids); a stage without a median
 -- never makes a deal stuck.
