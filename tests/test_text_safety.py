@@ -201,6 +201,8 @@ def tabs_labels(at: AppTest) -> list[str]:
         (2, "pages/pipeline_review.py", REVIEW_WINDOW),  # manager, with the meeting
         (1, "pages/pipeline_review.py", REVIEW_WINDOW),  # executive, reading
         (5, "pages/pipeline_review.py", REVIEW_WINDOW),  # rep, their 1:1 and action item
+        (2, "pages/activities_health.py", {"as_of": "2026-11-18"}),  # manager, clean-out
+        (1, "pages/activities_health.py", {"as_of": "2026-11-18"}),
     ],
 )
 def test_no_payload_is_rendered_on_any_page(app, payload_path, user, page, query):

@@ -378,3 +378,76 @@ def waterfall(start, bars: dict, end, symbol: str) -> Figure:
             ),
         }
     )
+
+
+KIND_COLOURS = {"call": "#2563eb", "email": "#60a5fa", "meeting": "#15803d", "demo": "#f59e0b",
+                "note": "#9ca3af", "task": "#6b7280"}  # fmt: skip
+
+
+def activity_weeks(by_week: pd.DataFrame) -> Figure:
+    """Activities per week, stacked by kind."""
+    weeks = [f"{pd.Timestamp(w):%d %b}" for w in by_week.index]
+    data = [
+        {"type": "bar", "x": weeks, "y": [int(v) for v in by_week[kind]], "name": kind,
+         "marker": {"color": KIND_COLOURS[kind]}}
+        for kind in by_week.columns if by_week[kind].sum() > 0
+    ]  # fmt: skip
+    return Figure(
+        {
+            "data": data,
+            "layout": base_layout(
+                320, barmode="stack", yaxis={"rangemode": "nonnegative", "title": "activities"}
+            ),
+        }
+    )
+
+
+def touch_bars(table: pd.DataFrame) -> Figure:
+    """Deals won and lost by how many touches they had before closing, with the win rate."""
+    labels = list(table["label"])
+    rate = [
+        None if r is None or pd.isna(r) else round(float(r) * 100, 1) for r in table["win_rate"]
+    ]
+    return Figure(
+        {
+            "data": [
+                {
+                    "type": "bar",
+                    "x": labels,
+                    "y": [int(v) for v in table["won"]],
+                    "name": "won",
+                    "marker": {"color": "#15803d"},
+                },
+                {
+                    "type": "bar",
+                    "x": labels,
+                    "y": [int(v) for v in table["lost"]],
+                    "name": "lost",
+                    "marker": {"color": "#dc2626"},
+                },
+                {
+                    "type": "scatter",
+                    "mode": "lines+markers",
+                    "x": labels,
+                    "y": rate,
+                    "name": "win rate",
+                    "yaxis": "y2",
+                    "line": {"color": PACE},
+                    "hovertemplate": "%{y:.1f}%<extra>win rate</extra>",
+                },
+            ],  # fmt: skip
+            "layout": base_layout(
+                320,
+                barmode="group",
+                xaxis={"title": "touches before the close", "type": "category"},
+                yaxis={"title": "deals", "rangemode": "nonnegative"},
+                yaxis2={
+                    "overlaying": "y",
+                    "side": "right",
+                    "range": [0, 100],
+                    "ticksuffix": "%",
+                    "showgrid": False,
+                },
+            ),  # fmt: skip
+        }
+    )

@@ -58,6 +58,10 @@ PAGES = (
         review_filters,
     ),
     PageSpec(
+        "pages/activities_health.py", "Activities & health", ":material/monitor_heart:",
+        "activities_health", every_filter,
+    ),
+    PageSpec(
         "pages/my_deals.py", "My deals", ":material/handshake:", "my_deals", workspace_filters,
         permissions.works_deals,
     ),
