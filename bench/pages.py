@@ -60,8 +60,9 @@ def cases(con: duckdb.DuckDBPyConnection) -> dict[str, PageCase]:
     """Overview as the executive (the whole company), My deals as the rep with the most
     open deals and as an admin (every open deal: the longest list), Data & settings as
     an admin on the tab it opens on and on data health (counts over every deal),
-    Pipeline & forecast and Pipeline review as the executive (the whole company; the
-    review over the last 7 days), and the review's meeting as the manager of the team
+    Pipeline & forecast, Pipeline review and Activities & health as the executive (the
+    whole company; the review over the last 7 days; activities on the tab it opens on and
+    on the health per rep), and the review's meeting as the manager of the team
     with the most open deals."""
     executive = db.dict_row(con, "SELECT id, name FROM users WHERE role = 'executive' LIMIT 1", {})
     admin = db.dict_row(con, "SELECT id, name FROM users WHERE role = 'admin' LIMIT 1", {})
@@ -101,6 +102,11 @@ def cases(con: duckdb.DuckDBPyConnection) -> dict[str, PageCase]:
                  executive["id"], "executive, whole company, this quarter"),
         PageCase("pipeline_review", "Pipeline review", REVIEW, executive["id"],
                  "executive, whole company, last 7 days"),
+        PageCase("activities_health", "Activities & health", "pages/activities_health.py",
+                 executive["id"], "executive, whole company, quarter to date"),
+        PageCase("rep_health", "Activities & health", "pages/activities_health.py",
+                 executive["id"], "executive, whole company, Health tab",
+                 tab=("activity_section", "Health")),
         PageCase("review_meeting", "Pipeline review", REVIEW, manager["id"],
                  f"manager of the largest team ({manager['deals']:,} open deals), Meeting tab",
                  tab=("review_section", "Meeting")),

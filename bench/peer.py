@@ -16,7 +16,7 @@ from decimal import Decimal
 import duckdb
 import pandas as pd
 
-from bench import peer_forecast, peer_review
+from bench import peer_activity, peer_forecast, peer_review
 from bench.timing import Timing, elapsed_ms, repeat
 from pipeline import db, health, periods
 from pipeline.figures import attainment, forecast, hygiene
@@ -336,7 +336,7 @@ def same(what: str, ours, peer) -> None:
 def compare(con: duckdb.DuckDBPyConnection, cases: dict[str, object], runs: int) -> PeerResult:
     """Check the peer's figures equal ours, then time both. ``cases``: the page case
     each peer stands beside, by its role here (overview, my_deals, data_health,
-    pipeline_forecast, pipeline_review)."""
+    pipeline_forecast, pipeline_review, activities_health)."""
     as_of = date.today()
     now = datetime.now().replace(second=0, microsecond=0)
     fiscal_start = int(db.get_setting(con, "fiscal_year_start_month", "1"))
@@ -347,6 +347,9 @@ def compare(con: duckdb.DuckDBPyConnection, cases: dict[str, object], runs: int)
     t = tables[0]
     versions: list[pd.DataFrame] = []
     load_ms += elapsed_ms(lambda: versions.append(peer_review.load(con)))
+    activities: list[pd.DataFrame] = []
+    load_ms += elapsed_ms(lambda: activities.append(peer_activity.load(con)))
+    span = peer_activity.period(as_of, fiscal_start)
     medians_holder: list[pd.DataFrame] = []
     medians_ms = elapsed_ms(lambda: medians_holder.append(stage_medians(t)))
     ours_medians = hygiene.stage_time_medians(con)
@@ -369,6 +372,11 @@ def compare(con: duckdb.DuckDBPyConnection, cases: dict[str, object], runs: int)
         peer_review.ours(con, window_start, window_end, quarter.start),
         peer_review.waterfall(versions[0], window_start, window_end, quarter),
     )
+    same(
+        "activities",
+        peer_activity.ours(con, span),
+        peer_activity.counts(activities[0], span),
+    )
     work = {
         "overview": (
             lambda: overview(t, as_of, fiscal_start),
@@ -386,6 +394,10 @@ def compare(con: duckdb.DuckDBPyConnection, cases: dict[str, object], runs: int)
         "pipeline_review": (
             lambda: peer_review.waterfall(versions[0], window_start, window_end, quarter),
             lambda: peer_review.ours(con, window_start, window_end, quarter.start),
+        ),
+        "activities_health": (
+            lambda: peer_activity.counts(activities[0], span),
+            lambda: peer_activity.ours(con, span),
         ),
     }
     rows = tuple(

@@ -147,12 +147,13 @@ def peer_section(peer: PeerResult, pages: list[PageResult]) -> list[str]:
         "## Against a pandas peer",
         "",
         "The peer loads the tables into DataFrames once (amounts as integer cents; every "
-        "deal version too, for the waterfall) and computes each page's figures in pandas on "
+        "deal version and every activity too) and computes each page's figures in pandas on "
         "every run; every figure it computes is checked equal to ours first. "
         f"Its load takes {ms(peer.load_ms)} ms, plus {ms(peer.medians_ms)} ms for the "
         "stage medians (kept for the day, as ours are). *Engine*: the peer's figures against "
-        "ours computed uncached by `pipeline` (same scope: Overview, Pipeline & forecast "
-        "and the review's waterfall over the last 7 days for the whole company, My deals "
+        "ours computed uncached by `pipeline` (same scope: Overview, Pipeline & forecast, "
+        "the review's waterfall over the last 7 days and the quarter's activity counts for "
+        "the whole company, My deals "
         "for the rep above, data health over every deal). *Page, warm*: the peer "
         "recomputes on every run while ours are cached until the next write, so a peer page "
         "costs its compute plus the same rendering; speed-up = (peer compute + our warm "
@@ -179,10 +180,11 @@ def save_section(save: SaveResult) -> list[str]:
         "## Write path",
         "",
         "A rep wins one of their deals through `pipeline.deals.save` while the executive's "
-        "Overview, Pipeline & forecast and Pipeline review (on the window's wins) and the "
-        "rep's My deals are open; every session reruns and is checked to show it "
-        "(week-to-date won and the quarter's Closed up by the amount, one more win in the "
-        "window, one open deal fewer). Visible = save + the slowest rerun (sessions rerun "
+        "Overview, Pipeline & forecast, Pipeline review (on the window's wins) and "
+        "Activities & health (on the health per rep) and the rep's My deals are open; every "
+        "session reruns and is checked to show it (week-to-date won and the quarter's Closed "
+        "up by the amount, one more win in the window, one open deal fewer in My deals and "
+        "in the rep's health row). Visible = save + the slowest rerun (sessions rerun "
         "in parallel). "
         f"Budget: {BUDGETS['save_visible_ms']} ms.",
         "",
@@ -195,6 +197,7 @@ def save_section(save: SaveResult) -> list[str]:
         f"| {ms(save.pipeline_forecast.p95)} |",
         f"| Pipeline review rerun | {ms(save.pipeline_review.p50)} "
         f"| {ms(save.pipeline_review.p95)} |",
+        f"| Activities & health rerun | {ms(save.rep_health.p50)} | {ms(save.rep_health.p95)} |",
         f"| **visible everywhere** | {ms(visible.p50)} | {ms(visible.p95)} |",
         "",
         f"Visible everywhere {verdict(visible.p50 <= BUDGETS['save_visible_ms'])} the budget "

@@ -32,7 +32,8 @@ def persona_label(con: duckdb.DuckDBPyConnection, user_id: int) -> str:
     return f"{person.name} — {person.role}" + (f", {team}" if team else "")
 
 
-LOADED_PAGES = ("overview", "my_deals", "data_settings", "pipeline_forecast", "pipeline_review")
+LOADED_PAGES = ("overview", "my_deals", "data_settings", "pipeline_forecast", "pipeline_review",
+                "activities_health")  # fmt: skip
 
 
 def load_targets(path: Path) -> list[load.LoadTarget]:

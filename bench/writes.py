@@ -1,6 +1,7 @@
-"""Save to visible everywhere: a rep wins a deal through the write path while four
-sessions are open (the executive's Overview, Pipeline & forecast and Pipeline review on
-the window's wins, and the rep's My deals); each reruns, as they do on their next
+"""Save to visible everywhere: a rep wins a deal through the write path while five
+sessions are open (the executive's Overview, Pipeline & forecast, Pipeline review on the
+window's wins and Activities & health on the health per rep, and the rep's My deals);
+each reruns, as they do on their next
 interaction, and must show the change.
 
 Latency = the save (one transaction) + the slowest of the reruns (sessions rerun in
@@ -31,6 +32,7 @@ class SaveResult:
     my_deals: Timing
     pipeline_forecast: Timing
     pipeline_review: Timing
+    rep_health: Timing
     visible: Timing  # save + the slowest rerun, per save
 
 
@@ -64,6 +66,16 @@ def shown_wins(at: AppTest) -> int:
     return int(re.search(r"\(([\d,]+) in the window\)", text)[1].replace(",", ""))
 
 
+def shown_open_deals_of(rep_name: str):
+    """Activities & health's count of a rep's open deals, from the health table."""
+
+    def shown(at: AppTest) -> int:
+        health = next(f.value for f in at.dataframe if "Score" in f.value.columns)
+        return int(health.set_index("Rep").loc[rep_name, "Open deals"])
+
+    return shown
+
+
 def win(con, rep: users.User, deal: dict) -> None:
     changes = {"stage_id": deal["won_stage_id"], "amount": str(WON_AMOUNT)}
     deals.save(con, rep, deal["id"], deal["version"], changes)
@@ -87,15 +99,17 @@ def save_to_visible(path: Path, runs: int) -> SaveResult:
             "my_deals": opened(cases["my_deals"]),
             "pipeline_forecast": opened(cases["pipeline_forecast"]),
             "pipeline_review": opened(review_wins),
+            "rep_health": opened(cases["rep_health"]),
         }
         shown = {
             "overview": lambda at: shown_won(at, "Week to date · won"),
             "my_deals": lambda at: shown_number(at, "Open deals"),
             "pipeline_forecast": shown_closed,
             "pipeline_review": shown_wins,
+            "rep_health": shown_open_deals_of(rep.name),
         }
         expected_change = {"overview": WON_AMOUNT, "my_deals": -1, "pipeline_forecast": WON_AMOUNT,
-                           "pipeline_review": 1}  # fmt: skip
+                           "pipeline_review": 1, "rep_health": -1}  # fmt: skip
         open_deals = db.dict_rows(
             con,
             """

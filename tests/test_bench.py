@@ -40,12 +40,14 @@ def test_the_benchmark_runs_and_writes_its_report(tmp_path, monkeypatch):
     assert "| Data & settings | admin, Data health tab |" in text
     assert "| Pipeline & forecast | executive, whole company, this quarter |" in text
     assert "| Pipeline review | executive, whole company, last 7 days |" in text
+    assert "| Activities & health | executive, whole company, Health tab |" in text
     assert "Pipeline review's meeting, Next to the following agenda deal" in text
     assert "| Pipeline review rerun |" in text
     assert "| **visible everywhere** |" in text
     # The import step raises unless all 2,000 deals of the export were added.
     assert "A Salesforce-format export of 2,000 opportunities" in text
-    pages = ("Overview", "My deals", "Data & settings", "Pipeline & forecast", "Pipeline review")
+    pages = ("Overview", "My deals", "Data & settings", "Pipeline & forecast", "Pipeline review",
+             "Activities & health")  # fmt: skip
     for page in (*pages, "Empty page"):
         for sessions in (1, 2):
             assert f"| {page} | {sessions} |" in text
