@@ -25,18 +25,18 @@ def counts(activities: pd.DataFrame, span: periods.Period) -> dict:
         [rows["owner_id"], rows["kind"], rows["outcome"].fillna(""), week], dropna=False
     ).size()
     by_kind = rows.groupby("kind").size()
-    found = activity.Activity(
-        grouped.rename("activities")
-        .reset_index()
-        .set_axis(["owner_id", "kind", "outcome", "week", "activities"], axis=1)
-        .replace({"outcome": {"": None}}),
-        people=1,
-    )
+    by_week = (
+        grouped.groupby(level=[1, 2, 3]).sum().rename("activities").reset_index()
+        .set_axis(["kind", "outcome", "week", "activities"], axis=1)
+        .replace({"outcome": {"": None}})
+    )  # fmt: skip
+    by_person = rows.groupby(["owner_id", "kind"]).size()
+    found = activity.Activity(by_week, by_person.rename("activities").reset_index(), people=1)
     return {
         "total": int(len(rows)),
         "by_kind": {kind: int(by_kind.get(kind, 0)) for kind in activity.KINDS},
         "outcomes": found.outcomes(),
-        "cells": len(grouped),
+        "cells": (len(by_week), len(by_person)),
     }
 
 
@@ -46,7 +46,7 @@ def ours(con: duckdb.DuckDBPyConnection, span: periods.Period) -> dict:
         "total": found.total,
         "by_kind": found.by_kind(),
         "outcomes": found.outcomes(),
-        "cells": len(found.counts),
+        "cells": (len(found.by_week_counts), len(found.by_person_counts)),
     }
 
 

@@ -24,11 +24,13 @@ INSERT INTO activities (deal_id, account_id, owner_id, kind, outcome, note, done
 VALUES ($deal_id, $account_id, $owner_id, $kind, $outcome, $note, $done_at, $created_at)
 RETURNING id
 """
-# The deal's last touch and touch count move on without a new deal version: logging an
-# activity is not an edit of the deal, so a form someone has open on it stays valid.
+# The deal's last touch and touch count (activities done while it was open) move on
+# without a new deal version: logging an activity is not an edit of the deal, so a form
+# someone has open on it stays valid.
 _TOUCH = """
 UPDATE deals SET last_activity_at = greatest(coalesce(last_activity_at, $done_at), $done_at),
-    touches = coalesce(touches, 0) + 1
+    touches = coalesce(touches, 0)
+        + CASE WHEN closed_at IS NULL OR $done_at <= closed_at THEN 1 ELSE 0 END
 WHERE id = $deal_id
 """
 

@@ -173,6 +173,10 @@ def test_the_touch_count_kept_on_each_deal(con):
     activities.log(con, users.get(con, BOB), 5, kind="call", outcome="no answer", on=AS_OF,
                    note=None, now=NOW)  # fmt: skip
     assert con.execute("SELECT touches FROM deals WHERE id = 5").fetchone() == (1,)
+    # A call after deal 2 was won is logged, and is not a touch before its close.
+    activities.log(con, users.get(con, ANN), 2, kind="call", outcome="connected", on=AS_OF,
+                   note=None, now=NOW)  # fmt: skip
+    assert con.execute("SELECT touches FROM deals WHERE id = 2").fetchone() == (2,)
 
 
 def test_pipeline_generated_against_the_period_before(con):

@@ -30,39 +30,28 @@ def rate(value) -> str:
 
 
 def volume_section(f: Filters, span: periods.Period, fiscal_start: int) -> None:
-    found = data.run(activity.activity, span=span, **f.scope)
+    params = {"span": span, **f.scope}
+    found = data.run(activity.activity, **params)
     if found.total == 0:
         st.info("No activity was logged in this period by the people in this scope.")
     else:
-        st.plotly_chart(charts.activity_weeks(found.by_week()), key="activity_weeks")
-        kinds = found.by_kind()
-        st.caption(
-            f"{found.total:,} activities · "
-            + " · ".join(f"{n:,} {kind}s" for kind, n in kinds.items() if n)
-            + (f" · {found.average_per_rep:,.1f} per rep over {found.people:,} reps"
-               if found.average_per_rep is not None else "")
-        )  # fmt: skip
-        outcomes(found.outcomes())
-        people = found.by_person()
-        if found.average_per_rep:
-            people["against the average"] = people["total"] / found.average_per_rep
-        people.columns = [c.capitalize() for c in people.columns]
+        st.plotly_chart(data.derived(activity.activity, weeks_chart, **params),
+                        key="activity_weeks")  # fmt: skip
+        st.caption(data.derived(activity.activity, volume_caption, **params))
+        outcomes(data.derived(activity.activity, activity.Activity.outcomes, **params))
+        people = data.derived(activity.activity, people_table, **params)
         st.dataframe(
             people, hide_index=True, key="activity_people",
             column_config={"Against the average": st.column_config.NumberColumn(
                 format="%.2fx", help="Their activities / the average per rep in the scope")},
         )  # fmt: skip
         export.downloads(people, "activities-by-person", "activity_people")
-    trend = data.run(activity.trend, as_of=f.as_of, fiscal_start=fiscal_start, **f.scope)
+    trend = data.derived(activity.trend, trend_table, fiscal_start, as_of=f.as_of,
+                         fiscal_start=fiscal_start, **f.scope)  # fmt: skip
     if len(trend):
-        table = trend.pivot_table(
-            index="quarter_start", columns="kind", values="activities", aggfunc="sum", fill_value=0
-        )
-        table.index = [periods.quarter_label(q, fiscal_start) for q in table.index]
-        table.columns = [c.capitalize() for c in table.columns]
         st.markdown("**The last four quarters**")
-        st.dataframe(table, key="activity_trend")
-    response = data.run(activity.first_response, span=span, **f.scope)
+        st.dataframe(trend, key="activity_trend")
+    response = data.run(activity.first_response, **params)
     if response["deals"]:
         hours = response["median_hours"]
         st.caption(
@@ -72,6 +61,36 @@ def volume_section(f: Filters, span: periods.Period, fiscal_start: int) -> None:
             f" (90% within {response['p90_hours'] or 0:,.1f} hours)."
         )
     how_computed("activity", activity.activity, activity.trend, activity.first_response)
+
+
+def weeks_chart(found: activity.Activity):
+    return charts.activity_weeks(found.by_week())
+
+
+def volume_caption(found: activity.Activity) -> str:
+    kinds = " · ".join(f"{n:,} {kind}s" for kind, n in found.by_kind().items() if n)
+    average = found.average_per_rep
+    per_rep = "" if average is None else f" · {average:,.1f} per rep over {found.people:,} reps"
+    return f"{found.total:,} activities · {kinds}{per_rep}"
+
+
+def people_table(found: activity.Activity) -> pd.DataFrame:
+    people = found.by_person()
+    if found.average_per_rep:
+        people["against the average"] = people["total"] / found.average_per_rep
+    people.columns = [c.capitalize() for c in people.columns]
+    return people
+
+
+def trend_table(trend: pd.DataFrame, fiscal_start: int) -> pd.DataFrame:
+    if trend.empty:
+        return trend
+    table = trend.pivot_table(
+        index="quarter_start", columns="kind", values="activities", aggfunc="sum", fill_value=0
+    )
+    table.index = [periods.quarter_label(q, fiscal_start) for q in table.index]
+    table.columns = [c.capitalize() for c in table.columns]
+    return table
 
 
 def outcomes(found: dict) -> None:

@@ -175,7 +175,8 @@ def closed_and_new(scope: dict, window: dict, currency: str) -> None:
     for kind, title, extra in (("won", "Top 5 won", []), ("lost", "Top 5 lost", ["lost_reason"]),
                                ("new", "New deals", ["stage"])):  # fmt: skip
         rows = found[kind]
-        st.markdown(f"**{title}** ({len(rows):,} in the window)")
+        total = int(rows["in_window"].iloc[0]) if len(rows) else 0
+        st.markdown(f"**{title}** ({total:,} in the window)")
         if rows.empty:
             st.caption("None.")
             continue

@@ -40,36 +40,37 @@ def to_date(span: periods.Period) -> dict:
 
 @dataclass(frozen=True)
 class Activity:
-    counts: pd.DataFrame  # owner_id, owner, kind, outcome, week, activities
+    by_week_counts: pd.DataFrame  # kind, outcome, week, activities
+    by_person_counts: pd.DataFrame  # owner_id, owner, kind, activities
     people: int  # reps in the scope, for the average per rep
 
     def by_kind(self) -> dict[str, int]:
-        found = self.counts.groupby("kind")["activities"].sum()
+        found = self.by_week_counts.groupby("kind")["activities"].sum()
         return {kind: int(found.get(kind, 0)) for kind in KINDS}
 
     def by_person(self) -> pd.DataFrame:
         """One row per person who logged activities: a column per kind and the total."""
-        table = self.counts.pivot_table(
+        table = self.by_person_counts.pivot_table(
             index="owner", columns="kind", values="activities", aggfunc="sum", fill_value=0
         ).reindex(columns=list(KINDS), fill_value=0)
         table["total"] = table.sum(axis=1)
         return table.sort_values("total", ascending=False).reset_index()
 
     def by_week(self) -> pd.DataFrame:
-        return self.counts.pivot_table(
+        return self.by_week_counts.pivot_table(
             index="week", columns="kind", values="activities", aggfunc="sum", fill_value=0
         ).reindex(columns=list(KINDS), fill_value=0)
 
     @property
     def total(self) -> int:
-        return int(self.counts["activities"].sum())
+        return int(self.by_week_counts["activities"].sum())
 
     @property
     def average_per_rep(self) -> float | None:
         return self.total / self.people if self.people else None
 
     def outcome(self, kind: str, outcome: str | None = None) -> int:
-        rows = self.counts[self.counts["kind"] == kind]
+        rows = self.by_week_counts[self.by_week_counts["kind"] == kind]
         if outcome is not None:
             rows = rows[rows["outcome"] == outcome]
         return int(rows["activities"].sum())
@@ -107,7 +108,12 @@ def activity(
         con, "activity/activity_counts", **to_date(span), **scope_params(team_id, owner_id)
     )
     people = 1 if owner_id is not None else len(query.frame(con, "reference/reps", team_id=team_id))
-    return Activity(counts, people)
+    by_person = counts["week"].isna()
+    return Activity(
+        counts.loc[~by_person, ["kind", "outcome", "week", "activities"]].reset_index(drop=True),
+        counts.loc[by_person, ["owner_id", "owner", "kind", "activities"]].reset_index(drop=True),
+        people,
+    )
 
 
 @figure(sql=("activity/activity_trend",), definitions=("activity_volume",))
@@ -121,13 +127,21 @@ def trend(
     """Activities by kind in each of the last four fiscal quarters (the as-of date's
     last): quarter_start, kind, activities."""
     starts = periods.quarters_around(as_of, fiscal_start, before=3, after=0)
-    return query.frame(
+    months = query.frame(
         con,
         "activity/activity_trend",
-        quarter_starts=starts,
         first=starts[0],
         last=periods.add_months(starts[-1], 3),
         **scope_params(team_id, owner_id),
+    )
+    months["quarter_start"] = [
+        max(start for start in starts if start.year * 12 + start.month <= number)
+        for number in months["month_number"]
+    ]
+    return (
+        months.groupby(["quarter_start", "kind"], as_index=False)["activities"]
+        .sum()
+        .sort_values(["quarter_start", "kind"], ignore_index=True)
     )
 
 

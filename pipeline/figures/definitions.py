@@ -85,10 +85,10 @@ DEFINITIONS = {
     "first_response": "First response: for deals created in the period so far, the time from "
     "a deal's creation to the first activity done on it; deals with none yet are counted "
     "apart.",
-    "touches": "Touches: activities done on a deal. Open deals are counted by the touches "
-    "kept on each deal (updated with every activity logged); closed deals by the "
-    "activities done up to their close, for the deals won or lost in the period so far. "
-    "Win rate per bucket = won / (won + lost).",
+    "touches": "Touches: activities done on a deal while it was open (up to its close), "
+    "kept on each deal and moved on by every activity logged. Open deals are counted as "
+    "they stand now; closed deals are those won or lost in the period so far. Win rate "
+    "per bucket = won / (won + lost).",
     "pipeline_generated": "Pipeline generated: deals created in the period so far, their "
     "count and value as they stand now, by owner and source, beside the same part of the "
     "period before (the first 40 days of last quarter beside this quarter's first 40).",

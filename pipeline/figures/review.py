@@ -21,6 +21,7 @@ BARS = ("new", "pulled in", "increased", "decreased", "pushed out", "won", "lost
         "moved in", "moved out")  # fmt: skip
 TOP = 20
 LIST_LIMIT = 200
+WINDOW_LIST_LIMIT = 20  # wins, losses and new deals listed; all are counted
 PILE_SHARE = 1 / 3
 PILE_MIN_DEALS = 10
 
@@ -178,12 +179,14 @@ def closed_in_window(
     window_end: datetime,
     team_id: int | None = None,
     owner_id: int | None = None,
+    limit: int = WINDOW_LIST_LIMIT,
 ) -> dict[str, pd.DataFrame]:
-    """Won, lost and new deals of the window (largest first), and customers lost."""
+    """Won, lost and new deals of the window (the ``limit`` largest of each; the column
+    in_window says how many the kind holds), and customers lost."""
     params = {"window_start": window_start, "window_end": window_end,
               "end_is_current": end_is_current(con, window_end),
               **scope_params(team_id, owner_id)}  # fmt: skip
-    found = query.frame(con, "review/closed_in_window", **params)
+    found = query.frame(con, "review/closed_in_window", limit=limit, **params)
     return {
         kind: found[found["kind"] == kind].drop(columns="kind").reset_index(drop=True)
         for kind in ("won", "lost", "new")

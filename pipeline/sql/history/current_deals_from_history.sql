@@ -2,7 +2,7 @@
 -- an id in [$first, $last] (after bulk loads: the demo generator, and imports, which
 -- first remove the deals they changed). Derived fields: the version count, when the deal
 -- entered its current stage, how often its close date moved later, the last activity
--- and how many activities were done on it.
+-- and how many activities were done on it while it was open (up to its close).
 WITH ordered AS (
     SELECT
         history.*,
@@ -25,10 +25,16 @@ per_deal AS (
 ),
 
 last_touch AS (
-    SELECT deal_id, max(done_at) AS last_activity_at, count(*) AS touches
-    FROM activities
-    WHERE deal_id IS NOT NULL AND done_at IS NOT NULL
-    GROUP BY deal_id
+    SELECT
+        activity.deal_id,
+        max(activity.done_at) AS last_activity_at,
+        count(*) FILTER (WHERE current.closed_at IS NULL
+                         OR activity.done_at <= current.closed_at) AS touches
+    FROM activities AS activity
+    JOIN deal_history AS current
+      ON current.deal_id = activity.deal_id AND current.valid_to IS NULL
+    WHERE activity.deal_id BETWEEN $first AND $last AND activity.done_at IS NOT NULL
+    GROUP BY activity.deal_id
 )
 
 INSERT INTO deals BY NAME
