@@ -101,4 +101,50 @@ DEFINITIONS = {
     "number of days ago and that are stale. A clean-out closes them as lost with a reason, "
     "or moves their close date, each deal saved as a new version through the same checks "
     "as the deal form, all or none.",
+    "snapshot_funnel": "Snapshot funnel: the open deals in each open stage of the pipeline, "
+    "in pipeline order, as they stood at the end of the as-of day, with their amount.",
+    "cuts": "Cuts: segment is the deal's account's segment; deal type is new business, "
+    "expansion or renewal; source is the deal's source; large deals are those at or above "
+    "the large-deal setting (Data & settings), high-velocity ones below it or without an "
+    "amount. A deal without an account has no segment.",
+    "cohort_funnel": "Cohort funnel: the deals created in the period so far (owned in the "
+    "scope now), and how far each got, from its history. Any-stage: a deal counts at "
+    "every stage up to the furthest it was ever in (a won deal at every stage), so a "
+    "skipped stage counts as passed. Strict: a deal counts at a stage only if it was in "
+    "every stage before it, entering them in pipeline order; a skipped stage, or a stage "
+    "first entered after the one after it, ends its run there, and a won deal counts as "
+    "won only after passing every stage so. Moving back and re-entering a stage never "
+    "counts twice (only each stage's first entry does). Step conversion = this step / "
+    "the one before; cumulative = this step / the first.",
+    "time_in_stage": "Time in stage: completed stays only (from the version that entered "
+    "the stage to the next version in another stage), for the deals owned in the scope "
+    "now; median and 75th percentile in days. Computed once a day.",
+    "win_rate": "Win rate, two ways (the switch changes every win rate on the page): "
+    "closed = won / (won + lost) of the deals closed in the period so far; created = won / "
+    "every deal created in the period so far, as they stand now (the rest are lost or "
+    "still open). Loss rate likewise, with lost in place of won.",
+    "average_deal_size": "Average deal size: the amount won in the period so far / the "
+    "deals won in it, to the cent.",
+    "sales_cycle": "Sales cycle: days from a deal's creation to its win, for the deals won "
+    "in the period so far: the mean and the median.",
+    "sales_velocity": "Sales velocity = open deals now x win rate x average deal size / "
+    "mean sales cycle in days: the value the pipeline closes per day at the current rates.",
+    "open_deal_age": "Age of open deals: days since each open deal was created.",
+    "loss_reasons": "Loss reasons: the deals lost in the period so far by their lost "
+    "reason, blank reasons together as (no reason); the line is the running share of all "
+    "lost deals (a Pareto chart).",
+    "reverse_funnel": "Reverse funnel: gap = the quarter's quota - won so far; wins needed = "
+    "gap / the average deal size of the last 12 months, rounded up; at each open stage, "
+    "conversion = deals won / deals that reached the stage (at it or past it at any "
+    "point) among those closed in the last 12 months, and deals needed = wins needed / "
+    "conversion, rounded up, against the open deals now at the stage or past it; short = "
+    "needed - there, when more are needed. New deals a week: created in the last 13 weeks "
+    "/ 13; needed a week: the first stage's shortfall / the weeks left in the quarter.",
+    "quota_plan": "Quota plan: the scope's year = its wins of the last 12 months x the "
+    "growth factor; spread over the fiscal months by their share of the wins of up to "
+    "three complete fiscal years before this one (even months without any); each month "
+    "split over the scope's active reps by their share of the last 12 months' wins (or "
+    "evenly), x (1 + over-assignment). Every split is exact to the cent: each part gets its "
+    "share rounded down to the cent, and the cents left over go to the largest remainders "
+    "(ties: the earlier month, the rep listed first).",
 }

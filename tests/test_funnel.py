@@ -1,0 +1,163 @@
+"""Funnel & conversion, exact on deals worked out by hand.
+
+As of Wednesday 18 November 2026; the period is Q4 to date (1 October to 18 November).
+Every deal is Ann's. Steps: 1 Prospecting, 2 Qualification, 3 Discovery, 4 Demo,
+5 Proposal, 6 Negotiation.
+
+ deal  created  path (each move a new version)                 now             amount
+    1  1 Oct    Prospecting, Qualification, Discovery, Won     won 10 Nov      10,000
+    2  2 Oct    every step in order, Won                       won 12 Nov      20,000
+    3  3 Oct    Qualification (created there), Discovery, Lost lost 14 Nov      5,000
+    4  4 Oct    Prospecting, Discovery (skips Qualification),  open, Demo       8,000
+                back to Qualification, Demo
+    5  5 Oct    Prospecting, Qualification, back to            open, Discovery  3,000
+                Prospecting, Qualification again, Discovery
+    6  6 Oct    Prospecting, Lost (no reason)                  lost 20 Oct      1,000
+    7  1 Sep    Prospecting, Qualification, Won                won 5 Oct        7,000
+
+Any-stage (furthest step; a won deal every step): 6, 5, 5, 3, 2, 2, won 2.
+Strict (steps passed in order): deal 3 starts at step 2 (none); deal 4 entered
+Discovery before Qualification (2); deal 5's re-entry does not count twice (3):
+5, 4, 3, 1, 1, 1, won 1 (only deal 2 passed every step).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipeline import db, periods
+from pipeline.figures import funnel
+from tests.given import Deal, Version, given
+
+D = Decimal
+ANN, MIA = 10, 2
+AS_OF = date(2026, 11, 18)
+NOW = datetime(2026, 11, 18, 10)
+QTD = periods.period("QTD", AS_OF)
+ALL = funnel.Cut()
+PATHS = {
+    1: ["Prospecting", "Qualification", "Discovery", "Closed Won"],
+    2: ["Prospecting", "Qualification", "Discovery", "Demo", "Proposal", "Negotiation",
+        "Closed Won"],
+    3: ["Qualification", "Discovery", "Closed Lost"],
+    4: ["Prospecting", "Discovery", "Qualification", "Demo"],
+    5: ["Prospecting", "Qualification", "Prospecting", "Qualification", "Discovery"],
+    6: ["Prospecting", "Closed Lost"],
+    7: ["Prospecting", "Qualification", "Closed Won"],
+}  # fmt: skip
+CREATED = {1: (10, 1), 2: (10, 2), 3: (10, 3), 4: (10, 4), 5: (10, 5), 6: (10, 6), 7: (9, 1)}
+CLOSED = {1: (11, 10), 2: (11, 12), 3: (11, 14), 6: (10, 20), 7: (10, 5)}
+AMOUNTS = {1: "10000", 2: "20000", 3: "5000", 4: "8000", 5: "3000", 6: "1000", 7: "7000"}
+
+
+def versions(deal_id: int) -> list[Version]:
+    """The deal's path: created at 10:00, a move a day, closing at 10:00 on its day."""
+    month, day = CREATED[deal_id]
+    start = datetime(2026, month, day, 10)
+    path = PATHS[deal_id]
+    found = []
+    for number, stage in enumerate(path):
+        at = start + timedelta(days=number)
+        if stage.startswith("Closed"):
+            at = datetime(2026, *CLOSED[deal_id], 10)
+        found.append(Version(at, stage, AMOUNTS[deal_id] if number == 0 else None,
+                             date(2026, 12, 15) if number == 0 else None,
+                             lost_reason="Price" if deal_id == 3 and stage == "Closed Lost"
+                             else None))  # fmt: skip
+    return found
+
+
+def build(path, quotas=()) -> Path:
+    """The seven deals above in a database at ``path``, with these quota rows."""
+    return given(
+        path,
+        teams=[{"id": 2, "name": "Alpha", "manager_id": MIA}],
+        users=[
+            {"id": MIA, "name": "Mia Manager", "role": "manager", "team_id": 2},
+            {"id": ANN, "name": "Ann Rep", "role": "rep", "team_id": 2, "manager_id": MIA},
+        ],
+        deals=[
+            Deal(i, ANN, f"Deal {i}", versions(i), deal_type="expansion" if i == 2 else "new")
+            for i in PATHS
+        ],  # fmt: skip
+        quotas=list(quotas),
+        settings={"segment_threshold": 9000},
+    )
+
+
+@pytest.fixture
+def con(tmp_path):
+    connection = db.connect(build(tmp_path / "funnel.duckdb"))
+    yield connection
+    connection.close()
+
+
+def test_the_cohort_funnel_both_ways(con):
+    found = funnel.cohort(con, QTD, "default", ALL).set_index("stage")
+    assert found["any_stage"].tolist() == [6, 5, 5, 3, 2, 2, 2]
+    assert found["strict"].tolist() == [5, 4, 3, 1, 1, 1, 1]
+    assert found.loc["Qualification", "any_stage_step"] == pytest.approx(5 / 6)
+    assert found.loc["Won", "strict_cumulative"] == pytest.approx(1 / 5)
+    assert pd.isna(found.loc["Prospecting", "any_stage_step"])
+    strict_at_discovery = funnel.cohort_deals(con, QTD, "default", ALL, step=3, mode="strict")
+    assert sorted(strict_at_discovery["id"]) == [1, 2, 5]
+    won_any = funnel.cohort_deals(con, QTD, "default", ALL, step=7, mode="any")
+    assert list(won_any["id"]) == [2, 1]  # largest first
+    expansion = funnel.cohort(con, QTD, "default", funnel.Cut(deal_type="expansion"))
+    assert expansion["strict"].tolist() == [1] * 7
+
+
+def test_an_empty_cohort(con):
+    later = periods.period("QTD", date(2027, 2, 1))
+    found = funnel.cohort(con, later, "default", ALL)
+    assert found["any_stage"].sum() == 0 and found["any_stage_cumulative"].isna().all()
+
+
+def test_the_snapshot_funnel(con):
+    found = funnel.snapshot(con, AS_OF, "default", ALL).set_index("stage")
+    assert found["deals"].tolist() == [0, 0, 1, 1, 0, 0]
+    assert found.loc["Demo", "amount"] == D("8000.00")
+    before = funnel.snapshot(con, date(2026, 10, 4), "default", ALL).set_index("stage")
+    # End of 4 October: deals 1, 2 and 3 in Discovery, deal 4 just created, deal 7 in
+    # Qualification (won the next day).
+    assert before["deals"].tolist() == [1, 1, 3, 0, 0, 0]
+
+
+def test_win_rate_both_ways_deal_size_cycle_and_velocity(con):
+    found = funnel.rates(con, QTD, ALL)
+    assert (found.won, found.lost, found.created, found.created_won) == (3, 2, 6, 2)
+    assert found.win_rate("closed") == pytest.approx(0.6)  # 3 / (3 + 2)
+    assert found.win_rate("created") == pytest.approx(1 / 3)  # 2 of the 6 created
+    assert found.loss_rate("created") == pytest.approx(1 / 3)
+    assert found.average_deal_size == D("12333.33")  # 37,000 / 3
+    assert found.cycle_mean_days == pytest.approx(115 / 3)  # 40, 41 and 34 days
+    assert found.cycle_median_days == pytest.approx(40)
+    # 2 open x 0.6 x 12,333.33 / 38.333... days = 386.09 a day
+    assert found.velocity("closed") == D("386.09")
+    large = funnel.rates(con, QTD, funnel.Cut(size="large"))  # 9,000 and above
+    assert (large.won, large.lost, large.win_rate("closed")) == (2, 0, 1.0)
+
+
+def test_loss_reasons_and_open_deal_ages(con):
+    reasons = funnel.loss_reasons(con, QTD, ALL)
+    assert reasons[["reason", "deals", "amount"]].values.tolist() == [
+        ["Price", 1, D("5000.00")], ["(no reason)", 1, D("1000.00")],
+    ]  # fmt: skip
+    assert reasons["cumulative_share"].tolist() == [0.5, 1.0]
+    blank = funnel.lost_deals(con, QTD, ALL, reason="(no reason)")
+    assert list(blank["id"]) == [6]
+    ages = funnel.open_deal_ages(con, NOW, ALL).set_index("label")
+    assert ages.loc["31–60 days", "deals"] == 2 and ages["deals"].sum() == 2
+
+
+def test_time_in_stage(con):
+    stays = funnel.stage_stays(con, "default").set_index("stage")
+    # Each move is a day after the last, so every completed stay is a day long, except
+    # Discovery (deals 1 and 3 sat there until their close) and deal 6's Prospecting.
+    assert stays.loc["Qualification", "median_days"] == pytest.approx(1.0)
+    assert stays.loc["Negotiation", "stays"] == 1
