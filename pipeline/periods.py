@@ -50,6 +50,11 @@ def add_months(day: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
+def year_before(day: date) -> date:
+    """The same day a year earlier (28 February for a 29th)."""
+    return day.replace(year=day.year - 1, day=min(day.day, 28 if day.month == 2 else 31))
+
+
 def month_start(day: date) -> date:
     return day.replace(day=1)
 

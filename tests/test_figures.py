@@ -19,8 +19,10 @@ from pipeline.figures import (
     attainment,
     calls,
     forecast,
+    funnel,
     hygiene,
     pipeline_view,
+    planning,
     review,
     statistical,
 )
@@ -30,6 +32,7 @@ NOW = datetime(2026, 11, 18, 10, 0)
 QUARTER = date(2026, 10, 1)
 WEEK_AGO = datetime(2026, 11, 11, 10, 0)
 SPAN = periods.period("QTD", AS_OF)
+CUT = funnel.Cut()
 
 
 def every_figure() -> set:
@@ -96,6 +99,30 @@ def arguments_of(con) -> dict:
             "team_id": 1,
         },
         activity.dead_deals: {"now": NOW, "overdue_days": 10, "team_id": 1},
+        funnel.pipelines: {},
+        funnel.cut_choices: {},
+        funnel.snapshot: {"as_of": AS_OF, "pipeline": "default", "cut": CUT, "ctx": context},
+        funnel.cohort: {"span": SPAN, "pipeline": "default", "cut": CUT, "team_id": 1},
+        funnel.cohort_deals: {
+            "span": SPAN,
+            "pipeline": "default",
+            "cut": CUT,
+            "step": 2,
+            "mode": "strict",
+        },
+        funnel.stage_stays: {"pipeline": "default", "team_id": 1},
+        funnel.stuck_by_stage: {"pipeline": "default", "now": NOW, "medians": medians},
+        funnel.rates: {"span": SPAN, "cut": CUT, "team_id": 1},
+        funnel.open_deal_ages: {"now": NOW, "cut": CUT},
+        funnel.loss_reasons: {"span": SPAN, "cut": CUT},
+        funnel.lost_deals: {"span": SPAN, "cut": CUT, "reason": "(no reason)"},
+        planning.reverse_funnel: {**scoped, "quarter_start": QUARTER, "pipeline": "default"},
+        planning.plan_basis: {
+            "as_of": AS_OF,
+            "year_start": date(2027, 1, 1),
+            "fiscal_start": 1,
+            "team_id": 1,
+        },
         hygiene.open_deals: {
             "owner_id": None,
             "team_id": None,

@@ -1,0 +1,167 @@
+"""Quota planning: next fiscal year's quota for a scope from what it won in the last 12
+months times a growth factor, spread over the months by the seasonality of past years,
+then down to its reps (by their share of the last 12 months' wins, or evenly), with an
+optional over-assignment. Saved through the quotas write path.
+
+Splitting is exact to the cent: each part gets its exact share rounded down to the
+cent, and the cents left over go one at a time to the parts with the largest
+remainders (ties: the earlier month, the rep listed first), so the parts always add up
+to the whole.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+
+import pandas as pd
+
+from pipeline import periods, permissions, query, quotas, users, validation
+from pipeline.figures.attainment import scope_params
+
+CENT = Decimal("0.01")
+SEASONAL_YEARS = 3  # complete fiscal years averaged for the seasonality
+
+
+def split(total: Decimal, weights: list[Decimal]) -> list[Decimal]:
+    """``total`` in cents over parts in proportion to ``weights`` (equal parts when the
+    weights add up to nothing), adding up exactly."""
+    cents = int((total / CENT).to_integral_value(ROUND_HALF_UP))
+    if not weights:
+        return []
+    weight_sum = sum(weights, Decimal(0))
+    shares = [Decimal(1)] * len(weights) if weight_sum <= 0 else list(weights)
+    share_sum = sum(shares, Decimal(0))
+    exact = [Decimal(cents) * share / share_sum for share in shares]
+    floors = [int(value.to_integral_value(ROUND_DOWN)) for value in exact]
+    left = cents - sum(floors)
+    order = sorted(range(len(exact)), key=lambda i: (-(exact[i] - floors[i]), i))
+    for index in order[:left]:
+        floors[index] += 1
+    return [Decimal(part) * CENT for part in floors]
+
+
+@dataclass(frozen=True)
+class Basis:
+    """What a plan starts from."""
+
+    won_from: date
+    won_to: date  # the trailing 12 months [won_from, won_to)
+    won: Decimal  # the scope's won in them
+    reps: pd.DataFrame  # user_id, name, won: each active rep of the scope
+    seasonality: list[Decimal]  # the 12 fiscal months' shares, adding up to 1
+    seasonal_years: int  # complete fiscal years they came from (0: even months)
+
+
+def basis(
+    con, as_of: date, year_start: date, fiscal_start: int, team_id=None, owner_id=None
+) -> Basis:
+    """The last 12 months' wins up to the end of ``as_of``, per rep, and the share of
+    each fiscal month in the complete fiscal years before the current one (up to
+    three; even months when there is none)."""
+    won_to = as_of + timedelta(days=1)
+    won_from = periods.year_before(won_to)
+    scope = scope_params(team_id, owner_id)
+    reps = query.frame(con, "planning/won_by_owner", start=won_from, end=won_to, **scope)
+    total_row = query.frame(con, "planning/won_by_month", start=won_from, end=won_to, **scope)
+    won = sum((Decimal(v) for v in total_row["won"]), Decimal(0))
+    current_year = periods.fiscal_year_start(as_of, fiscal_start)
+    first_year = periods.add_months(current_year, -12 * SEASONAL_YEARS)
+    history = query.frame(con, "planning/won_by_month", start=first_year, end=current_year, **scope)
+    years = {periods.fiscal_year_start(month, fiscal_start) for month in history["month"]}
+    complete = sorted(years)  # a year with any win counts; its empty months weigh nothing
+    by_month = [Decimal(0)] * 12
+    for month, amount in zip(history["month"], history["won"], strict=True):
+        index = (month.year - year_start.year) * 12 + month.month - year_start.month
+        by_month[index % 12] += Decimal(amount)
+    total = sum(by_month, Decimal(0))
+    seasonality = (
+        [value / total for value in by_month] if total > 0 and complete else [Decimal(1) / 12] * 12
+    )
+    return Basis(won_from, won_to, won, reps, seasonality, len(complete) if total > 0 else 0)
+
+
+@dataclass(frozen=True)
+class Plan:
+    year_start: date
+    scope_key: str  # "company", "team:<id>" or "user:<id>"
+    scope_name: str
+    target: Decimal  # the scope's year
+    months: list[date]
+    scope_months: list[Decimal]
+    reps: pd.DataFrame  # user_id, name, then one column per month, and total
+    over_assignment: Decimal  # 0.10 = reps' plans add up to 110% of the scope's
+
+    def cells(self) -> list[quotas.Cell]:
+        found = [quotas.Cell(self.scope_key, m, a) for m, a in zip(self.months, self.scope_months,
+                                                                   strict=True)]  # fmt: skip
+        for row in self.reps.to_dict("records"):
+            found += [quotas.Cell(f"user:{row['user_id']}", m, row[quotas.month_column(m)])
+                      for m in self.months]  # fmt: skip
+        return found
+
+
+def propose(
+    found: Basis,
+    year_start: date,
+    scope_key: str,
+    scope_name: str,
+    growth: Decimal,
+    by_history: bool,
+    over_assignment: Decimal = Decimal(0),
+) -> Plan:
+    """The scope's year = the last 12 months' wins x ``growth``, spread by the
+    seasonality; each month's reps' plans add up to it x (1 + over-assignment), split by
+    their share of the last 12 months' wins (``by_history``) or evenly. Raises
+    ValidationError for a growth factor of zero or less, or a negative over-assignment."""
+    check = validation.Collector()
+    if growth <= 0:
+        check.add("Growth factor", f"{growth} would plan no quota; use a positive factor")
+    if over_assignment < 0:
+        check.add("Over-assignment", "cannot be negative")
+    if found.reps.empty:
+        check.add("Scope", "has no active rep to give a quota")
+    check.raise_if_any()
+    target = (found.won * growth).quantize(CENT, rounding=ROUND_HALF_UP)
+    months = quotas.months(year_start)
+    scope_months = split(target, found.seasonality)
+    weights = [Decimal(w) for w in found.reps["won"]] if by_history else []
+    weights = weights or [Decimal(1)] * len(found.reps)
+    reps = found.reps[["user_id", "name"]].copy()
+    for month, amount in zip(months, scope_months, strict=True):
+        reps_total = (amount * (1 + over_assignment)).quantize(CENT, rounding=ROUND_HALF_UP)
+        reps[quotas.month_column(month)] = split(reps_total, weights)
+    reps["total"] = [sum(row, Decimal(0)) for row in reps[[quotas.month_column(m)
+                                                          for m in months]].values]  # fmt: skip
+    return Plan(year_start, scope_key, scope_name, target, months, scope_months, reps,
+                over_assignment)  # fmt: skip
+
+
+def may_plan(con, actor: users.User, team_id: int | None) -> bool:
+    """An admin plans any scope; a manager their own team and the teams below it."""
+    if not actor.active:
+        return False
+    if actor.role == "admin":
+        return True
+    return (
+        actor.role == "manager"
+        and team_id is not None
+        and permissions.manages_scope(con, actor, team_id=team_id, owner_id=None)
+    )
+
+
+def save(con, actor: users.User, plan: Plan, team_id: int | None) -> int:
+    """Write the plan's monthly quotas (the scope's and each rep's) in one transaction,
+    the values they replace listed in the change log. Returns how many changed."""
+    permissions.require(
+        may_plan(con, actor, team_id), f"{actor.name} ({actor.role}) may not plan this scope."
+    )
+    cells = plan.cells()
+    before = quotas.stored(con, plan.months[0], periods.add_months(plan.months[-1], 1))
+    replaced = [f"{c.key} {c.month:%Y-%m} {before[(c.key, c.month)]}" for c in cells
+                if (c.key, c.month) in before and before[(c.key, c.month)] != c.amount]  # fmt: skip
+    what = f"plan for {plan.scope_name}, FY from {plan.year_start:%Y-%m}"
+    if replaced:
+        what += "; replaced: " + ", ".join(replaced)
+    return quotas.store(con, actor, cells, what)
