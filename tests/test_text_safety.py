@@ -168,6 +168,9 @@ def open_everything(at: AppTest):
                 "Meeting",
             ],
         ),
+        ("activity_section", ["Touches", "Pipeline generated", "Health", "Clean-out"]),
+        ("funnel_section", ["Conversion", "Time in stage", "Loss reasons"]),
+        ("planning_section", ["Reverse funnel"]),
     ):
         for label in labels:
             if tabs_key in at.session_state and not (label == "My 1:1 reviews") ^ (
@@ -203,6 +206,9 @@ def tabs_labels(at: AppTest) -> list[str]:
         (5, "pages/pipeline_review.py", REVIEW_WINDOW),  # rep, their 1:1 and action item
         (2, "pages/activities_health.py", {"as_of": "2026-11-18"}),  # manager, clean-out
         (1, "pages/activities_health.py", {"as_of": "2026-11-18"}),
+        (2, "pages/funnel.py", {"as_of": "2026-11-18", "period": "YTD"}),
+        (ADMIN, "pages/planning.py", {"as_of": "2026-11-18"}),  # admin, the company's plan
+        (2, "pages/planning.py", {"as_of": "2026-11-18"}),  # manager, their team's plan
     ],
 )
 def test_no_payload_is_rendered_on_any_page(app, payload_path, user, page, query):

@@ -451,3 +451,126 @@ def touch_bars(table: pd.DataFrame) -> Figure:
             ),  # fmt: skip
         }
     )
+
+
+def funnel(labels: list[str], counts: list[int], texts: list[str]) -> Figure:
+    """A funnel: one step per label, widest first, each with its own text."""
+    return Figure(
+        {
+            "data": [
+                {
+                    "type": "funnel",
+                    "y": [label(text) for text in labels],
+                    "x": counts,
+                    "text": texts,
+                    "textinfo": "text",
+                    "marker": {"color": WON},
+                    "hovertemplate": "%{y}: %{x:,}<extra></extra>",
+                },
+            ],  # fmt: skip
+            "layout": base_layout(60 + 48 * len(labels), showlegend=False, hovermode="closest"),
+        }
+    )
+
+
+def pareto(reasons: list[str], deals: list[int], cumulative: list[float]) -> Figure:
+    """Lost deals per reason, most first, with the running share of all of them."""
+    names = [label(reason) for reason in reasons]
+    return Figure(
+        {
+            "data": [
+                {
+                    "type": "bar",
+                    "x": names,
+                    "y": deals,
+                    "name": "deals lost",
+                    "marker": {"color": "#dc2626"},
+                },
+                {
+                    "type": "scatter",
+                    "mode": "lines+markers",
+                    "x": names,
+                    "y": [round(share * 100, 1) for share in cumulative],
+                    "yaxis": "y2",
+                    "name": "running share",
+                    "line": {"color": PACE},
+                    "hovertemplate": "%{y:.1f}%<extra>running share</extra>",
+                },
+            ],  # fmt: skip
+            "layout": base_layout(
+                340,
+                xaxis={"type": "category"},
+                yaxis={"title": "deals lost", "rangemode": "nonnegative"},
+                yaxis2={
+                    "overlaying": "y",
+                    "side": "right",
+                    "range": [0, 100],
+                    "dtick": 25,
+                    "ticksuffix": "%",
+                    "showgrid": False,
+                },
+            ),  # fmt: skip
+        }
+    )
+
+
+def age_bars(labels: list[str], deals: list[int]) -> Figure:
+    return Figure(
+        {
+            "data": [
+                {
+                    "type": "bar",
+                    "x": labels,
+                    "y": deals,
+                    "marker": {"color": WON},
+                    "hovertemplate": "%{x}: %{y:,} open deals<extra></extra>",
+                }
+            ],  # fmt: skip
+            "layout": base_layout(
+                260,
+                showlegend=False,
+                xaxis={"type": "category"},
+                yaxis={"title": "open deals", "rangemode": "nonnegative"},
+            ),  # fmt: skip
+        }
+    )
+
+
+def plan_months(months: list[str], amounts: list[float], shares: list[float]) -> Figure:
+    """A year's plan by month, with each month's share of past years' wins."""
+    return Figure(
+        {
+            "data": [
+                {
+                    "type": "bar",
+                    "x": months,
+                    "y": amounts,
+                    "name": "plan",
+                    "marker": {"color": WON},
+                    "hovertemplate": "%{x}: %{y:,.2f}<extra></extra>",
+                },
+                {
+                    "type": "scatter",
+                    "mode": "lines+markers",
+                    "x": months,
+                    "y": shares,
+                    "yaxis": "y2",
+                    "name": "share of past wins",
+                    "line": {"color": QUOTA},
+                    "hovertemplate": "%{y:.1f}%<extra>share of past wins</extra>",
+                },
+            ],  # fmt: skip
+            "layout": base_layout(
+                300,
+                xaxis={"type": "category"},
+                yaxis={"title": "plan", "rangemode": "nonnegative", "tickformat": "~s"},
+                yaxis2={
+                    "overlaying": "y",
+                    "side": "right",
+                    "rangemode": "tozero",
+                    "ticksuffix": "%",
+                    "showgrid": False,
+                },
+            ),  # fmt: skip
+        }
+    )

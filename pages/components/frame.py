@@ -58,6 +58,13 @@ PAGES = (
         review_filters,
     ),
     PageSpec(
+        "pages/funnel.py", "Funnel & conversion", ":material/filter_alt:", "funnel",
+        every_filter,
+    ),
+    PageSpec(
+        "pages/planning.py", "Planning", ":material/event_note:", "planning", every_filter,
+    ),
+    PageSpec(
         "pages/activities_health.py", "Activities & health", ":material/monitor_heart:",
         "activities_health", every_filter,
     ),

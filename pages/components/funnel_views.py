@@ -1,0 +1,250 @@
+"""The sections of Funnel & conversion: the cuts and the win-rate definition (kept in
+the URL), the snapshot and cohort funnels with the deals behind a step, conversion
+(win and loss rates, deal size, cycle, velocity, the age of open deals), time in stage
+and loss reasons. Each reads a figure by reference and shows it."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pandas as pd
+import streamlit as st
+
+from pages.components import charts, data, export, tables
+from pages.components.explain import how_computed
+from pages.components.filters import Filters
+from pages.components.format import markdown_text, money, money_short, percent
+from pipeline import periods
+from pipeline.figures import funnel, hygiene
+
+DEAL_TYPES = {"new": "New business", "expansion": "Expansion", "renewal": "Renewal"}
+SIZES = {"large": "Large deals", "velocity": "High-velocity deals"}
+CUT_KEYS = {"segment": "cut_segment", "deal_type": "cut_type", "source": "cut_source",
+            "size": "cut_size", "pipeline": "cut_pipeline"}  # fmt: skip
+WIN_KEY = "win_definition"
+SHORT_FROM = Decimal(1_000_000)  # the funnel's steps show millions from here
+
+
+ALL = ""  # the boxes' "every deal" choice (a box's None would read "Choose an option")
+
+
+def from_url(key: str, name: str, options: list) -> None:
+    """A link's choice wins on the session's first look at the box."""
+    if key not in st.session_state:
+        asked = st.query_params.get(name)
+        st.session_state[key] = asked if asked in options else ALL
+
+
+def to_url(name: str, value) -> None:
+    if value in (None, ALL):
+        st.query_params.pop(name, None)
+    else:
+        st.query_params[name] = str(value)
+
+
+def choose_cut() -> tuple[str, funnel.Cut]:
+    """The pipeline and the cut, as boxes in a row (each kept in the URL)."""
+    pipelines = data.run_for_plan(funnel.pipelines)
+    choices = data.run_for_plan(funnel.cut_choices)
+    options = {
+        "segment": [ALL, *choices["segment"]],
+        "deal_type": [ALL, *DEAL_TYPES],
+        "source": [ALL, *choices["source"]],
+        "size": [ALL, *SIZES],
+    }
+    names = {"deal_type": DEAL_TYPES, "size": SIZES}
+    columns = st.columns(5 if len(pipelines) > 1 else 4)
+    pipeline = pipelines[0] if pipelines else "default"
+    if len(pipelines) > 1:
+        from_url(CUT_KEYS["pipeline"], "pipeline", pipelines)
+        if st.session_state[CUT_KEYS["pipeline"]] == ALL:
+            st.session_state[CUT_KEYS["pipeline"]] = pipeline
+        pipeline = columns.pop(0).selectbox("Pipeline", pipelines, key=CUT_KEYS["pipeline"])
+        to_url("pipeline", None if pipeline == pipelines[0] else pipeline)
+    chosen = {}
+    for (name, values), column in zip(options.items(), columns, strict=True):
+        from_url(CUT_KEYS[name], name, values)
+        labels = names.get(name, {})
+        chosen[name] = column.selectbox(
+            name.replace("_", " ").capitalize(), values, key=CUT_KEYS[name],
+            format_func=lambda v, labels=labels: "All" if v == ALL else labels.get(v, v),
+        ) or None  # fmt: skip
+        to_url(name, chosen[name])
+    return pipeline, funnel.Cut(**chosen)
+
+
+def choose_win_definition() -> str:
+    """Which win rate the page shows, everywhere on it (kept in the URL as ?win=)."""
+    if WIN_KEY not in st.session_state:
+        asked = st.query_params.get("win")
+        st.session_state[WIN_KEY] = asked if asked in funnel.WIN_DEFINITIONS else "closed"
+    chosen = st.segmented_control(
+        "Win rate", list(funnel.WIN_DEFINITIONS), key=WIN_KEY,
+        format_func={"closed": "Of deals closed", "created": "Of deals created"}.get,
+        help="\n\n".join(f"{k}: {v}" for k, v in funnel.WIN_DEFINITIONS.items()),
+    ) or "closed"  # fmt: skip
+    to_url("win", None if chosen == "closed" else chosen)
+    return chosen
+
+
+def win_label(definition: str) -> str:
+    return (
+        "won / (won + lost), deals closed"
+        if definition == "closed"
+        else ("won / created, deals created")
+    )
+
+
+def funnels_section(
+    f: Filters, span: periods.Period, pipeline: str, cut: funnel.Cut, currency: str
+) -> None:
+    params = {"pipeline": pipeline, "cut": cut, **f.scope}
+    left, right = st.columns(2)
+    with left:
+        st.markdown(f"**Open pipeline at the end of {f.as_of:%d %b %Y}**")
+        snapshot = data.run(funnel.snapshot, as_of=f.as_of, **params)
+        if int(snapshot["deals"].sum()) == 0:
+            st.info("No open deals here.")
+        else:
+            texts = [
+                f"{int(n):,} · {money_short(a, currency, short_from=SHORT_FROM)}"
+                for n, a in zip(snapshot["deals"], snapshot["amount"], strict=True)
+            ]
+            st.plotly_chart(
+                charts.funnel(list(snapshot["stage"]), [int(n) for n in snapshot["deals"]], texts),
+                key="snapshot_funnel",
+            )
+    with right:
+        mode = st.segmented_control(
+            "Count a deal at a stage", list(funnel.MODES), default="any", key="cohort_mode",
+            format_func={"any": "Any-stage", "strict": "Strict"}.get,
+            help="\n\n".join(funnel.MODES.values()),
+        ) or "any"  # fmt: skip
+        column = "any_stage" if mode == "any" else "strict"
+        cohort = data.run(funnel.cohort, span=span, **params)
+        st.markdown(f"**Deals created {span.start:%d %b} – {f.as_of:%d %b %Y}: how far they got**")
+        if int(cohort[column].sum()) == 0:
+            st.info("No deals were created here in the period.")
+        else:
+            texts = [
+                f"{int(n):,}" + ("" if step is None or pd.isna(step) else f" · {step:.0%} on")
+                for n, step in zip(cohort[column], cohort[f"{column}_step"], strict=True)
+            ]
+            st.plotly_chart(
+                charts.funnel(list(cohort["stage"]), [int(n) for n in cohort[column]], texts),
+                key="cohort_funnel",
+            )
+            st.caption(markdown_text(funnel.MODES[mode]) + ".")
+            cohort_behind(f, span, params, cohort, mode)
+    how_computed("funnels", funnel.snapshot, funnel.cohort, funnel.cohort_deals)
+
+
+def cohort_behind(f: Filters, span, params: dict, cohort: pd.DataFrame, mode: str) -> None:
+    steps = dict(zip(cohort["step"].astype(int), cohort["stage"], strict=True))
+    step = st.selectbox("Show the deals counted at", [None, *steps], key="cohort_step",
+                        format_func=lambda s: "—" if s is None else steps[s])  # fmt: skip
+    if step is None:
+        return
+    deals = data.run(funnel.cohort_deals, span=span, step=step, mode=mode, **params)
+    st.dataframe(
+        deals[["name", "owner", "status", "amount", "created_at"]].astype({"amount": float}),
+        hide_index=True, key="cohort_deals",
+        column_config={"name": "Deal", "owner": "Owner", "status": "Status now",
+                       "amount": "Amount", "created_at": "Created"},
+    )  # fmt: skip
+
+
+def conversion_section(f: Filters, span, cut: funnel.Cut, definition: str, currency: str):
+    found = data.run(funnel.rates, span=span, cut=cut, **f.scope)
+    win, loss = found.win_rate(definition), found.loss_rate(definition)
+    first, second, third, fourth = st.columns(4)
+    first.metric(f"Win rate, of deals {definition}", "—" if win is None else percent(win, 1),
+                 help=funnel.WIN_DEFINITIONS[definition])  # fmt: skip
+    second.metric(f"Loss rate, of deals {definition}", "—" if loss is None else percent(loss, 1),
+                  help=funnel.WIN_DEFINITIONS[definition].replace("won /", "lost /"))  # fmt: skip
+    size = found.average_deal_size
+    third.metric(
+        "Average deal size", "—" if size is None else money(size, currency),
+        help=f"{found.won:,} deals won for {markdown_text(money(found.won_amount, currency))}",
+    )  # fmt: skip
+    cycle = found.cycle_mean_days
+    fourth.metric(
+        "Sales cycle", "—" if cycle is None else f"{cycle:,.0f} days",
+        help="Mean days from creation to the win"
+        + ("" if found.cycle_median_days is None else f"; median {found.cycle_median_days:,.0f}"),
+    )  # fmt: skip
+    velocity = found.velocity(definition)
+    st.markdown(
+        "**Sales velocity**: "
+        + ("—" if velocity is None else f"{markdown_text(money(velocity, currency))} a day")
+        + f" = {found.open_deals:,} open deals × "
+        + ("—" if win is None else percent(win, 1))
+        + " win rate × "
+        + ("—" if size is None else markdown_text(money(size, currency)))
+        + " average deal ÷ "
+        + ("—" if cycle is None else f"{cycle:,.1f}")
+        + " days' cycle"
+    )
+    st.caption(
+        f"In the period: {found.won:,} won, {found.lost:,} lost; {found.created:,} deals "
+        f"created, of which {found.created_won:,} won and {found.created_lost:,} lost by now."
+    )
+    ages = data.run(funnel.open_deal_ages, now=data.now(), cut=cut, **f.scope)
+    st.markdown("**Age of open deals**")
+    st.plotly_chart(charts.age_bars(list(ages["label"]), [int(n) for n in ages["deals"]]),
+                    key="open_deal_ages")  # fmt: skip
+    how_computed("conversion", funnel.rates, funnel.open_deal_ages)
+
+
+def time_section(f: Filters, pipeline: str) -> None:
+    stays = data.run_daily(funnel.stage_stays, pipeline=pipeline, **f.scope)
+    medians = data.run_daily(hygiene.stage_time_medians)
+    stuck = data.run(funnel.stuck_by_stage, pipeline=pipeline, now=data.now(), medians=medians,
+                     **f.scope)  # fmt: skip
+    table = stays.merge(stuck[["stage_id", "open_deals", "stuck"]], on="stage_id")
+    timed = table.dropna(subset=["median_days"])
+    slowest = timed.loc[timed["median_days"].idxmax(), "stage"] if len(timed) else None
+    st.dataframe(
+        table.drop(columns="stage_id"), hide_index=True, key="time_in_stage",
+        column_config={"stage": "Stage", "median_days": st.column_config.NumberColumn(
+                           "Median days", format="%.1f"),
+                       "p75_days": st.column_config.NumberColumn("75th percentile", format="%.1f"),
+                       "stays": "Completed stays", "open_deals": "Open now",
+                       "stuck": "Stuck now"},
+    )  # fmt: skip
+    if slowest is not None:
+        st.caption(f"Deals spend longest in {markdown_text(slowest)} (by the median stay).")
+    how_computed("time", funnel.stage_stays, funnel.stuck_by_stage)
+
+
+def losses_section(f: Filters, span, cut: funnel.Cut, currency: str) -> None:
+    found = data.run(funnel.loss_reasons, span=span, cut=cut, **f.scope)
+    if found.empty:
+        st.info("No deal was lost here in the period.")
+        how_computed("losses", funnel.loss_reasons)
+        return
+    st.plotly_chart(
+        charts.pareto(list(found["reason"]), [int(n) for n in found["deals"]],
+                      list(found["cumulative_share"])),
+        key="loss_pareto",
+    )  # fmt: skip
+    shown = found.assign(amount=found["amount"].astype(float))
+    st.dataframe(
+        shown[["reason", "deals", "amount"]], hide_index=True, key="loss_table",
+        column_config={"reason": "Reason", "deals": "Deals",
+                       "amount": st.column_config.NumberColumn(
+                           "Value", format=tables.money_format(currency))},
+    )  # fmt: skip
+    reason = st.selectbox("Show the deals lost for", [None, *found["reason"]], key="loss_reason",
+                          format_func=lambda r: "—" if r is None else r)  # fmt: skip
+    if reason is not None:
+        deals = data.run(funnel.lost_deals, span=span, cut=cut, reason=reason, **f.scope)
+        st.dataframe(
+            deals[["name", "owner", "amount", "closed_at", "lost_reason"]].astype(
+                {"amount": float}),
+            hide_index=True, key="lost_deals",
+            column_config={"name": "Deal", "owner": "Owner", "amount": "Amount",
+                           "closed_at": "Lost on", "lost_reason": "Reason as typed"},
+        )  # fmt: skip
+        export.downloads(deals, "lost-deals", "lost_deals")
+    how_computed("losses", funnel.loss_reasons, funnel.lost_deals)
