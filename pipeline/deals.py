@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 
 import duckdb
 
-from pipeline import db, engine, history, permissions, users, validation
+from pipeline import db, engine, history, permissions, qualification, users, validation
 from pipeline.formatting import money
 
 # Fields a person may change, with the label their messages use.
@@ -32,6 +32,8 @@ EDITABLE = {
     "notes": "Notes",
     "lost_reason": "Lost reason",
     "owner_id": "Owner",
+    "qualification": "Qualification",
+    "cost": "Cost",
 }
 # What a history timeline or a conflict reports as changed between two versions.
 TRACKED = {**EDITABLE, "status": "Status"}
@@ -192,6 +194,10 @@ def apply(
         new["amount"] = check.take(
             validation.amount, changes["amount"], "Amount", current["currency"]
         )
+    if "cost" in changes:
+        new["cost"] = check.take(validation.amount, changes["cost"], "Cost", current["currency"])
+    if "qualification" in changes:
+        new["qualification"] = check.take(criteria_met, changes["qualification"])
     for field, limit in (
         ("next_step", validation.SHORT_TEXT_LIMIT),
         ("obstacle", validation.SHORT_TEXT_LIMIT),
@@ -240,6 +246,13 @@ def apply(
     needs_amount(con, new, current, target, check)
     check.raise_if_any()
     return new
+
+
+def criteria_met(value) -> str | None:
+    try:
+        return qualification.parse(value)
+    except ValueError as exc:
+        raise validation.FieldError(EDITABLE["qualification"], str(exc)) from None
 
 
 def needs_amount(con, new: dict, current: dict, target: dict, check) -> None:
@@ -312,6 +325,7 @@ UPDATE deals SET
     forecast_category = $forecast_category, close_date = $close_date,
     closed_at = $closed_at, lost_reason = $lost_reason, next_step = $next_step,
     next_step_due = $next_step_due, obstacle = $obstacle, notes = $notes,
+    qualification = $qualification, cost = $cost,
     stage_entered_at = $stage_entered_at, push_count = $push_count,
     updated_at = $at, updated_by = $actor, version = version + 1
 WHERE id = $id AND version = $version
@@ -332,7 +346,7 @@ SELECT
     $deal_type AS deal_type, $source AS source, $created_at AS created_at,
     $close_date AS close_date, $closed_at AS closed_at, $lost_reason AS lost_reason,
     $next_step AS next_step, $next_step_due AS next_step_due, $obstacle AS obstacle,
-    $notes AS notes
+    $notes AS notes, $qualification AS qualification, $cost AS cost
 """
 # The fields of a deals row that history does not hold; every other one is versioned.
 _UNVERSIONED = {
@@ -360,6 +374,8 @@ _WRITTEN = [
     "next_step_due",
     "obstacle",
     "notes",
+    "qualification",
+    "cost",
     "stage_entered_at",
     "push_count",
 ]
@@ -403,8 +419,10 @@ def describe(con: duckdb.DuckDBPyConnection, field: str, row: dict) -> str:
     if field == "owner_id":
         owner = users.get(con, value)
         return owner.name if owner else f"user {value}"
-    if field == "amount":
+    if field in ("amount", "cost"):
         return money(value, row.get("currency") or "USD")
+    if field == "qualification":
+        return qualification.describe(value)
     if field == "probability_override":
         return f"{value * 100:g}%"
     if isinstance(value, date):

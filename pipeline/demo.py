@@ -223,6 +223,7 @@ def generate(spec: DemoSpec) -> dict[str, pd.DataFrame]:
     versions, current = deal_versions(spec, rng, deals)
     activities = make_activities(spec, rng, deals, current)
     quotas = make_quotas(spec, org, deals)
+    org["users"]["ote"] = on_target_earnings(spec, org["users"], quotas)
     calls = make_forecast_calls(spec, rng, org, deals)
     accounts["is_customer"] = np.isin(accounts["id"], deals["account_id"][deals["won_at"].notna()])
     return {
@@ -561,7 +562,33 @@ def add_fixed_facts(
     versions["probability_override"] = np.where(override, nudged, np.nan)
     commit_call = latest & (versions["stage_id"].to_numpy() == 5) & (rng.random(n) < 0.15)
     versions["forecast_category"] = np.where(commit_call, "Commit", None)
+    add_qualification_and_cost(spec, versions, current)
     return versions
+
+
+BANT = ("budget", "authority", "need", "timeline")
+
+
+def add_qualification_and_cost(
+    spec: DemoSpec, versions: pd.DataFrame, current: pd.DataFrame
+) -> None:
+    """BANT criteria met as a deal moves on (more, and sooner, on deals that go on to
+    win), and a cost to deliver on seven deals in ten. Drawn from a stream of their own,
+    so every other demo figure stays as it was."""
+    rng = np.random.default_rng(spec.seed + 1)
+    deal_index = versions["deal_id"].to_numpy() - 1
+    deals = len(current)
+    wins = (current["status"] == "won").to_numpy()
+    quality = np.clip(rng.beta(2, 2, deals) + 0.3 * wins, 0, 1)[deal_index]
+    step = np.minimum(versions["stage_id"].to_numpy(), 6)  # a closed deal keeps its last
+    met = np.minimum(4, np.floor(quality * (step + 1) * 0.8)).astype(int)
+    versions["qualification"] = np.array([None, *(",".join(BANT[:k]) for k in range(1, 5))],
+                                         dtype=object)[met]  # fmt: skip
+    share = rng.uniform(0.25, 0.75, deals)
+    has_cost = rng.random(deals) < 0.7
+    amounts = pd.to_numeric(versions["amount"], errors="coerce").to_numpy(dtype=float)
+    versions["cost"] = np.where(has_cost[deal_index], np.round(amounts * share[deal_index], 2),
+                                np.nan)  # fmt: skip
 
 
 def make_activities(
@@ -619,6 +646,23 @@ def make_activities(
     frame = frame.sort_values(["created_at", "deal_id"], kind="stable", ignore_index=True)
     frame["id"] = np.arange(1, len(frame) + 1)
     return frame
+
+
+def on_target_earnings(spec: DemoSpec, people: pd.DataFrame, quotas: pd.DataFrame) -> pd.Series:
+    """Each rep's on-target earnings: this fiscal year's quota over 3.3 to 4.7 (one rep in
+    eight paid off the usual 3-5x range), to the thousand. A stream of its own, so every
+    other demo figure stays as it was."""
+    rng = np.random.default_rng(spec.seed + 2)
+    year_start = np.datetime64(periods.fiscal_year_start(spec.as_of))
+    this_year = quotas[(quotas["month"].astype("datetime64[s]") >= year_start)
+                       & (quotas["month"].astype("datetime64[s]")
+                          < year_start + np.timedelta64(365, "D"))]  # fmt: skip
+    year = this_year.groupby("user_id")["amount"].sum()
+    ratio = np.where(rng.random(len(people)) < 0.125, rng.choice([2.6, 5.6], len(people)),
+                     rng.uniform(3.3, 4.7, len(people)))  # fmt: skip
+    quota = people["id"].map(year).to_numpy(dtype=float)
+    ote = np.round(quota / ratio, -3)
+    return pd.Series(np.where(people["role"] == "rep", ote, np.nan), index=people.index)
 
 
 def make_quotas(spec: DemoSpec, org: dict, deals: pd.DataFrame) -> pd.DataFrame:

@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 import duckdb
 import pandas as pd
 
-from pipeline import db, engine, permissions, validation
+from pipeline import db, engine, permissions, qualification, validation
 from pipeline.users import User
 
 CATEGORIES = ("Pipeline", "Best Case", "Commit", "Omitted", "Closed")
@@ -22,6 +22,7 @@ class Setting:
     default: str
     low: int | None = None
     high: int | None = None
+    choices: tuple[str, ...] = ()  # a setting picked from a list, not a number
 
 
 SETTINGS = (
@@ -32,6 +33,12 @@ SETTINGS = (
     Setting("coverage_target", "Pipeline coverage target (x remaining quota)", "3", 1, 20),
     Setting("segment_threshold", "Deals at or above this amount count as large", "100000", 0, None),
     Setting("currency", "Currency (ISO code, e.g. USD)", "USD"),
+    Setting(
+        qualification.SETTING,
+        "Qualification framework (BANT or MEDDIC)",
+        qualification.DEFAULT,
+        choices=tuple(qualification.FRAMEWORKS),
+    ),
 )
 
 
@@ -53,6 +60,11 @@ def parse(values: dict[str, str]) -> dict[str, str]:
         if spec.key == "currency":
             if len(text) != 3 or not text.isalpha():
                 check.add(spec.label, f"{text!r} is not a three-letter currency code")
+            clean[spec.key] = text.upper()
+            continue
+        if spec.choices:
+            if text.upper() not in spec.choices:
+                check.add(spec.label, f"{text!r} is not one of {', '.join(spec.choices)}")
             clean[spec.key] = text.upper()
             continue
         if not text.isdigit():

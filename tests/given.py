@@ -9,7 +9,7 @@ changed, and the versions follow each other (valid_to is the next one's valid_fr
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -43,7 +43,8 @@ class Deal:
     account_id: int | None = None
     deal_type: str = "new"
     source: str | None = None
-    extra: dict = field(default_factory=dict)
+    qualification: str | None = None  # as stored: "budget,authority"; on every version
+    cost: str | None = None  # on every version
 
 
 def given(
@@ -105,6 +106,7 @@ HISTORY_COLUMNS = (
     "deal_id", "version", "valid_from", "valid_to", "change_source", "name", "account_id",
     "owner_id", "stage_id", "status", "amount", "probability_override", "forecast_category",
     "deal_type", "source", "created_at", "close_date", "closed_at", "lost_reason", "next_step",
+    "qualification", "cost",
 )  # fmt: skip
 
 
@@ -145,6 +147,8 @@ def history_rows(deals: list[Deal]) -> list[dict]:
                     "closed_at": version.at if status != "open" else None,
                     "lost_reason": version.lost_reason,
                     "next_step": version.next_step,
+                    "qualification": deal.qualification,
+                    "cost": None if deal.cost is None else Decimal(deal.cost),
                 }
             )
     return rows

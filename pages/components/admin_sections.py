@@ -45,9 +45,13 @@ def settings_tab(user: users.User) -> None:
     values = data.run(settings.current)
     with st.form("settings_form"):
         typed = {
-            spec.key: st.text_input(spec.label, value=values[spec.key], key=f"set_{spec.key}")
+            spec.key: st.selectbox(spec.label, spec.choices, key=f"set_{spec.key}",
+                                   index=spec.choices.index(values[spec.key])
+                                   if values[spec.key] in spec.choices else 0)
+            if spec.choices
+            else st.text_input(spec.label, value=values[spec.key], key=f"set_{spec.key}")
             for spec in settings.SETTINGS
-        }
+        }  # fmt: skip
         if st.form_submit_button("Save settings"):
             try:
                 changed = settings.save(store.write_cursor(), user, typed)

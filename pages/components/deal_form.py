@@ -14,7 +14,17 @@ import streamlit as st
 
 from pages.components import data, outcome, store
 from pages.components.format import markdown_text, percent
-from pipeline import activities, db, deals, engine, permissions, users, validation, workspace
+from pipeline import (
+    activities,
+    db,
+    deals,
+    engine,
+    permissions,
+    qualification,
+    users,
+    validation,
+    workspace,
+)
 
 OPENED = "deal_form_opened"  # {"id": deal id, "version": version the form was seeded from}
 FLASH = "deal_form_saved"  # + the deal's id: what the last save did, kept until the next write
@@ -30,6 +40,8 @@ FIELDS = {
     "notes": "edit_notes",
     "lost_reason": "edit_lost_reason",
     "owner_id": "edit_owner",
+    "qualification": "edit_qualification",
+    "cost": "edit_cost",
 }
 STAGE_DEFAULT = ""  # forecast category option meaning "use the stage's"
 
@@ -38,7 +50,7 @@ def seed(record: dict) -> None:
     """Open the form on the deal as it is now: remember its version and values. The
     widgets' keys carry that version, so a reload or a save starts them afresh, while
     what the user types survives every other rerun."""
-    amount = record["amount"]
+    amount, cost = record["amount"], record["cost"]
     probability = record["probability_override"]
     values = {
         "stage_id": record["stage_id"],
@@ -54,6 +66,8 @@ def seed(record: dict) -> None:
         "notes": record["notes"] or "",
         "lost_reason": record["lost_reason"] or "",
         "owner_id": record["owner_id"],
+        "qualification": qualification.met(record["qualification"]),
+        "cost": "" if cost is None else f"{cost:,.2f}",
     }
     reloads = st.session_state.get(OPENED, {}).get("reloads", 0) + 1
     st.session_state[OPENED] = {
@@ -130,6 +144,7 @@ def edit(record: dict, user: users.User) -> None:
         typed["obstacle"] = st.text_input(
             "Obstacle", value=values["obstacle"], key=keys["obstacle"]
         )
+        qualification_fields(record, values, keys, typed)
         typed["notes"] = st.text_area("Notes", value=values["notes"], key=keys["notes"], height=100)
         if permissions.can_reassign(user):
             team = user.team_id if user.role == "manager" else None
@@ -147,6 +162,26 @@ def edit(record: dict, user: users.User) -> None:
               args=(record,))  # fmt: skip
     if submitted:
         save(record, user, opened["version"], typed)
+
+
+def qualification_fields(record: dict, values: dict, keys: dict, typed: dict) -> None:
+    """The criteria of the settings' framework the deal has met (criteria of the other
+    framework it already holds stay on offer, so a save does not drop them), and what it
+    costs to deliver (for its margin)."""
+    framework = data.setting(qualification.SETTING, qualification.DEFAULT)
+    offered = qualification.criteria(framework)
+    offered += [key for key in values["qualification"] if key not in offered]
+    first, second = st.columns(2)
+    typed["qualification"] = first.multiselect(
+        f"Qualification ({framework})", offered, default=values["qualification"],
+        format_func=qualification.LABELS.get, key=keys["qualification"],
+        help=f"The {framework} criteria this deal has met; with all of them it counts as "
+        "qualified on Funnel & conversion.",
+    )  # fmt: skip
+    typed["cost"] = second.text_input(
+        f"Cost to deliver ({markdown_text(record['currency'])})", value=values["cost"],
+        key=keys["cost"], help="Optional; the margin is the amount less this cost.",
+    )  # fmt: skip
 
 
 def choose(container, label: str, labels: dict, current, key: str):
