@@ -47,6 +47,12 @@ ROLES: dict[str, tuple[Field, ...]] = {
         Field("notes", "Description"),
         Field("pipeline", "Pipeline"),
         Field("product", "Product", help="looked up in the products file for a list price"),
+        Field("cost", "Cost", help="what winning the deal costs to deliver (for its margin)"),
+        Field(
+            "qualification",
+            "Qualification",
+            help="the criteria met, e.g. Budget; Authority (BANT or MEDDIC names)",
+        ),
     ),
     "history": (
         Field("deal_external_id", "Deal ID", True),
@@ -208,6 +214,8 @@ PRESETS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
             "close_date": ("close_date", "expected_close_date"),
             "created_at": ("created_at", "created", "create_date", "engage_date"),
             "product": ("product",),
+            "cost": ("cost", "cost_to_deliver", "deal_cost"),
+            "qualification": ("qualification", "bant", "meddic"),
         },
         "people": {
             "name": ("name", "sales_agent", "rep"),

@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from pipeline import db, engine, history, permissions, users
+from pipeline import db, engine, history, permissions, qualification, users
 from pipeline.imports import fields, files, resolve, sql_text
 
 PROBLEM_LIMIT = 1000  # rows of detail kept; the count is always exact
@@ -169,6 +169,7 @@ def run(
     if not report.ok:
         return report
     set_variables(con, request, report, mapped)
+    read_qualification_texts(con)
     con.execute(sql_text("typed_rows"))
     created_fallback(con, request, report)
     collect_problems(con, report)
@@ -333,6 +334,27 @@ def stage_table(
 
 
 # ----------------------------------------------------------------------------- checks
+
+
+def read_qualification_texts(con) -> None:
+    """Each distinct qualification text of the deal file in its stored form, or why it
+    cannot be read (import_qualification_texts): a handful of values, each read once by
+    the same parser as the deal form's."""
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE import_qualification_texts "
+        "(value VARCHAR, stored VARCHAR, problem VARCHAR)"
+    )
+    texts = con.execute(
+        "SELECT DISTINCT qualification FROM staged_deals WHERE qualification IS NOT NULL"
+    ).fetchall()
+    rows = []
+    for (text,) in texts:
+        try:
+            rows.append((text, qualification.parse(text), None))
+        except ValueError as exc:
+            rows.append((text, None, str(exc)))
+    if rows:
+        con.executemany("INSERT INTO import_qualification_texts VALUES (?, ?, ?)", rows)
 
 
 def decide_date_order(con, request: Request, report: Report) -> None:

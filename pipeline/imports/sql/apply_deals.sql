@@ -40,7 +40,9 @@ SELECT
     changed.next_step,
     current.next_step_due,
     current.obstacle,
-    changed.notes
+    changed.notes,
+    changed.cost,
+    changed.qualification
 FROM import_changed AS changed
 JOIN deals AS current ON current.id = changed.existing_id;
 

@@ -144,6 +144,8 @@ SELECT
     deal.next_step,
     NULL AS next_step_due,
     NULL AS obstacle,
-    deal.notes
+    deal.notes,
+    deal.cost,
+    deal.qualification
 FROM numbered
 JOIN deal ON deal.deal_id = numbered.deal_id;

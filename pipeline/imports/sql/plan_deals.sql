@@ -76,6 +76,8 @@ incoming AS (
         p.lost_reason,
         p.next_step,
         p.notes,
+        p.cost,
+        p.qualification,
         -- No creation date and no history: its earliest known date, else the fallback
         -- (the export's date, the file's earliest creation date, or a date chosen).
         least(
@@ -129,6 +131,9 @@ merged AS (
         import_pick(existing.id, 'lost_reason', i.lost_reason, existing.lost_reason) AS lost_reason,
         import_pick(existing.id, 'next_step', i.next_step, existing.next_step) AS next_step,
         import_pick(existing.id, 'notes', i.notes, existing.notes) AS notes,
+        import_pick(existing.id, 'cost', i.cost, existing.cost) AS cost,
+        import_pick(existing.id, 'qualification', i.qualification, existing.qualification)
+            AS qualification,
         coalesce(existing.created_at, i.created_at) AS created_at
     FROM incoming AS i
     LEFT JOIN deals AS existing ON existing.external_id = i.external_id
@@ -142,12 +147,14 @@ SELECT
               existing.status, existing.amount, existing.currency,
               existing.probability_override, existing.forecast_category,
               existing.deal_type, existing.source, existing.close_date, existing.closed_at,
-              existing.lost_reason, existing.next_step, existing.notes)
+              existing.lost_reason, existing.next_step, existing.notes, existing.cost,
+              existing.qualification)
             IS NOT DISTINCT FROM
              (merged.name, merged.account_id, merged.owner_id, merged.stage_id,
               merged.status, merged.amount, merged.currency, merged.probability_override,
               merged.forecast_category, merged.deal_type, merged.source, merged.close_date,
-              merged.closed_at, merged.lost_reason, merged.next_step, merged.notes)
+              merged.closed_at, merged.lost_reason, merged.next_step, merged.notes, merged.cost,
+              merged.qualification)
             THEN 'same'
         WHEN existing.updated_by IS NOT NULL AND existing.updated_at >= merged.stamped_at
             THEN 'conflict'

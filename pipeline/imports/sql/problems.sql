@@ -31,6 +31,21 @@ deal_checks AS (
     WHERE (amount IS NULL AND NOT import_blank(amount_text))
        OR amount < 0 OR amount > 1000000000000
     UNION ALL
+    SELECT row_number, 'cost', cost_text,
+        CASE
+            WHEN import_sub_cent(cost_text) THEN 'more than two decimal places (cents)'
+            WHEN cost IS NULL THEN 'not an amount'
+            WHEN cost < 0 THEN 'a negative cost'
+            ELSE 'over 1,000,000,000,000, which no deal can cost'
+        END
+    FROM checked
+    WHERE (cost IS NULL AND NOT import_blank(cost_text))
+       OR cost < 0 OR cost > 1000000000000
+    UNION ALL
+    SELECT row_number, 'qualification', qualification_text, qualification_problem
+    FROM checked
+    WHERE qualification_problem IS NOT NULL
+    UNION ALL
     -- An amount written in another currency than the deal's (its currency column, else
     -- the database's) would be summed as if it were the deal's: refused.
     SELECT row_number, 'amount', amount_text,

@@ -7,7 +7,7 @@ CREATE OR REPLACE TEMP TABLE staged_deals (
     currency VARCHAR, close_date VARCHAR, created_at VARCHAR, closed_at VARCHAR,
     modified_at VARCHAR, probability VARCHAR, forecast_category VARCHAR, deal_type VARCHAR,
     source VARCHAR, next_step VARCHAR, lost_reason VARCHAR, notes VARCHAR, pipeline VARCHAR,
-    product VARCHAR
+    product VARCHAR, cost VARCHAR, qualification VARCHAR
 );
 
 CREATE OR REPLACE TEMP TABLE staged_history (

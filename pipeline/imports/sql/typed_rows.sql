@@ -26,6 +26,8 @@ SELECT
     s.modified_at AS modified_at_text,
     s.probability AS probability_text,
     s.forecast_category AS forecast_category_text,
+    s.cost AS cost_text,
+    s.qualification AS qualification_text,
     length(s.notes) AS notes_length,
     greatest(length(s.name), length(s.next_step), length(s.lost_reason),
              length(s.account), length(s.owner), length(s.source)) AS longest_text,
@@ -71,8 +73,12 @@ SELECT
     nullif(trim(lost_reason), '') AS lost_reason,
     nullif(trim(notes), '') AS notes,
     import_key(product) AS product_key,
-    nullif(trim(product), '') AS product
+    nullif(trim(product), '') AS product,
+    import_amount(cost) AS cost,
+    criteria.stored AS qualification,
+    criteria.problem AS qualification_problem
 FROM staged_deals AS s
+LEFT JOIN import_qualification_texts AS criteria ON criteria.value = s.qualification
 LEFT JOIN import_instants AS close_day ON close_day.value = s.close_date
 LEFT JOIN import_instants AS created ON created.value = s.created_at
 LEFT JOIN import_instants AS closed ON closed.value = s.closed_at
