@@ -1,7 +1,8 @@
 """Funnel & conversion: how deals move through the pipeline. The snapshot and cohort
 funnels, win and loss rates (two stated definitions, switched together), deal size,
-cycle, velocity, the age of open deals, time in stage and loss reasons, for any scope
-cut by segment, deal type, source and size."""
+cycle, velocity, the age of open deals, time in stage, loss reasons, qualified deals
+against the rest, and margins, for any scope cut by segment, deal type, source and
+size."""
 
 import streamlit as st
 
@@ -9,7 +10,14 @@ from pages.components import data, frame, funnel_views
 from pages.components.format import markdown_text
 from pipeline import periods
 
-SECTIONS = ["Funnels", "Conversion", "Time in stage", "Loss reasons"]
+SECTIONS = [
+    "Funnels",
+    "Conversion",
+    "Time in stage",
+    "Loss reasons",
+    "Qualification",
+    "Profitability",
+]
 
 filters = frame.start()
 currency = data.setting("currency", "USD")
@@ -35,5 +43,9 @@ for tab, name in zip(tabs, SECTIONS, strict=True):
             funnel_views.conversion_section(filters, span, cut, definition, currency)
         elif name == "Time in stage":
             funnel_views.time_section(filters, pipeline)
-        else:
+        elif name == "Loss reasons":
             funnel_views.losses_section(filters, span, cut, currency)
+        elif name == "Qualification":
+            funnel_views.qualification_section(filters, span, pipeline, cut)
+        else:
+            funnel_views.profitability_section(filters, span, cut, currency)

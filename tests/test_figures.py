@@ -116,6 +116,14 @@ def arguments_of(con) -> dict:
         funnel.open_deal_ages: {"now": NOW, "cut": CUT},
         funnel.loss_reasons: {"span": SPAN, "cut": CUT},
         funnel.lost_deals: {"span": SPAN, "cut": CUT, "reason": "(no reason)"},
+        funnel.qualified_against_not: {
+            "span": SPAN,
+            "pipeline": "default",
+            "cut": CUT,
+            "framework": "BANT",
+            "team_id": 1,
+        },
+        funnel.margins: {"span": SPAN, "cut": CUT},
         planning.reverse_funnel: {**scoped, "quarter_start": QUARTER, "pipeline": "default"},
         planning.plan_basis: {
             "as_of": AS_OF,

@@ -23,6 +23,7 @@ Discovery before Qualification (2); deal 5's re-entry does not count twice (3):
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -32,7 +33,9 @@ import pytest
 
 from pipeline import db, periods
 from pipeline.figures import funnel
+from pipeline.imports import fields
 from tests.given import Deal, Version, given
+from tests.test_import import MAVEN, MAVEN_MAPPING, needs_maven, run
 
 D = Decimal
 ANN, MIA = 10, 2
@@ -72,8 +75,10 @@ def versions(deal_id: int) -> list[Version]:
     return found
 
 
-def build(path, quotas=()) -> Path:
-    """The seven deals above in a database at ``path``, with these quota rows."""
+def build(path, quotas=(), extras: dict[int, dict] | None = None) -> Path:
+    """The seven deals above in a database at ``path``, with these quota rows (and
+    these further Deal fields by deal id)."""
+    extras = extras or {}
     return given(
         path,
         teams=[{"id": 2, "name": "Alpha", "manager_id": MIA}],
@@ -82,7 +87,14 @@ def build(path, quotas=()) -> Path:
             {"id": ANN, "name": "Ann Rep", "role": "rep", "team_id": 2, "manager_id": MIA},
         ],
         deals=[
-            Deal(i, ANN, f"Deal {i}", versions(i), deal_type="expansion" if i == 2 else "new")
+            Deal(
+                i,
+                ANN,
+                f"Deal {i}",
+                versions(i),
+                deal_type="expansion" if i == 2 else "new",
+                **extras.get(i, {}),
+            )
             for i in PATHS
         ],  # fmt: skip
         quotas=list(quotas),
@@ -161,3 +173,47 @@ def test_time_in_stage(con):
     # Discovery (deals 1 and 3 sat there until their close) and deal 6's Prospecting.
     assert stays.loc["Qualification", "median_days"] == pytest.approx(1.0)
     assert stays.loc["Negotiation", "stays"] == 1
+
+
+@needs_maven
+def test_maven_win_rate_deal_size_and_cycle_match_the_raw_file(tmp_path):
+    """Funnel & conversion on the Maven CRM import against pandas over the raw
+    sales_pipeline.csv: deals closed in 2017 (close_date), won / (won + lost), the mean
+    close_value of the wins and their mean days from engage_date to close_date."""
+    raw = pd.read_csv(MAVEN / "sales_pipeline.csv", parse_dates=["engage_date", "close_date"])
+    in_2017 = raw[raw["close_date"].dt.year == 2017]
+    won = in_2017[in_2017["deal_stage"] == "Won"]
+    lost = in_2017[in_2017["deal_stage"] == "Lost"]
+    con = db.connect(tmp_path / "maven.duckdb")
+    try:
+        mapping = fields.Mapping.from_json(json.loads(MAVEN_MAPPING.read_text()))
+        names = ("sales_pipeline.csv", "sales_teams.csv", "accounts.csv", "products.csv")
+        assert run(con, "other", [MAVEN / n for n in names], mapping=mapping).ok
+        found = funnel.rates(con, periods.period("YTD", date(2017, 12, 31)), ALL)
+    finally:
+        con.close()
+    assert (found.won, found.lost) == (len(won), len(lost))
+    assert found.win_rate("closed") == pytest.approx(len(won) / (len(won) + len(lost)))
+    exact_size = Decimal(int(won["close_value"].sum())) / len(won)
+    assert found.average_deal_size == exact_size.quantize(Decimal("0.01"))
+    days = (won["close_date"] - won["engage_date"]).dt.days
+    assert found.cycle_mean_days == pytest.approx(days.mean())
+    assert found.cycle_median_days == pytest.approx(days.median())
+
+
+def test_a_stage_added_after_deals_passed_through(con):
+    """A "Security review" step added between Demo and Proposal after the fact: no deal
+    was ever in it. Any-stage counts a deal that got past it (the rule is "at it or past
+    it"); strict counts nobody there or after, since nobody passed it in order."""
+    con.execute("UPDATE stages SET position = position + 1 WHERE position >= 5")
+    con.execute(
+        "INSERT INTO stages (id, pipeline, position, name, probability, forecast_category) "
+        "VALUES (20, 'default', 5, 'Security review', 0.35, 'Pipeline')"
+    )
+    found = funnel.cohort(con, QTD, "default", ALL).set_index("stage")
+    assert list(found.index) == ["Prospecting", "Qualification", "Discovery", "Demo",
+                                 "Security review", "Proposal", "Negotiation", "Won"]  # fmt: skip
+    assert found["any_stage"].tolist() == [6, 5, 5, 3, 2, 2, 2, 2]
+    assert found["strict"].tolist() == [5, 4, 3, 1, 0, 0, 0, 0]
+    snapshot = funnel.snapshot(con, AS_OF, "default", ALL).set_index("stage")
+    assert snapshot.loc["Security review", "deals"] == 0

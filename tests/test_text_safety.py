@@ -169,7 +169,10 @@ def open_everything(at: AppTest):
             ],
         ),
         ("activity_section", ["Touches", "Pipeline generated", "Health", "Clean-out"]),
-        ("funnel_section", ["Conversion", "Time in stage", "Loss reasons"]),
+        (
+            "funnel_section",
+            ["Conversion", "Time in stage", "Loss reasons", "Qualification", "Profitability"],
+        ),
         ("planning_section", ["Reverse funnel"]),
     ):
         for label in labels:

@@ -14,7 +14,7 @@ from pages.components import charts, data, export, tables
 from pages.components.explain import how_computed
 from pages.components.filters import Filters
 from pages.components.format import markdown_text, money, money_short, percent
-from pipeline import periods
+from pipeline import periods, qualification
 from pipeline.figures import funnel, hygiene
 
 DEAL_TYPES = {"new": "New business", "expansion": "Expansion", "renewal": "Renewal"}
@@ -248,3 +248,74 @@ def losses_section(f: Filters, span, cut: funnel.Cut, currency: str) -> None:
         )  # fmt: skip
         export.downloads(deals, "lost-deals", "lost_deals")
     how_computed("losses", funnel.loss_reasons, funnel.lost_deals)
+
+
+def qualification_section(f: Filters, span, pipeline: str, cut: funnel.Cut) -> None:
+    framework = data.setting(qualification.SETTING, qualification.DEFAULT)
+    found = data.run(funnel.qualified_against_not, span=span, pipeline=pipeline, cut=cut,
+                     framework=framework, **f.scope)  # fmt: skip
+    criteria = ", ".join(qualification.LABELS[k] for k in qualification.criteria(framework))
+    st.caption(
+        f"Qualified ({framework}): every one of {criteria}. Deals closed in the period, at "
+        "each stage they reached; the framework is chosen in Data & settings."
+    )
+    if int(found["qualified_deals"].sum() + found["other_deals"].sum()) == 0:
+        st.info("No deal closed here in the period.")
+    else:
+        shown = pd.DataFrame({
+            "Stage": found["stage"],
+            "Qualified: deals": found["qualified_deals"],
+            "Qualified: win rate": found["qualified_win_rate"],
+            "Qualified: median cycle": found["qualified_cycle_days"],
+            "Not: deals": found["other_deals"],
+            "Not: win rate": found["other_win_rate"],
+            "Not: median cycle": found["other_cycle_days"],
+        })  # fmt: skip
+        rate, days = st.column_config.NumberColumn, st.column_config.NumberColumn
+        st.dataframe(
+            shown, hide_index=True, key="qualification_table",
+            column_config={
+                "Qualified: win rate": rate(format="percent"),
+                "Not: win rate": rate(format="percent"),
+                "Qualified: median cycle": days(format="%.0f days"),
+                "Not: median cycle": days(format="%.0f days"),
+            },
+        )  # fmt: skip
+    how_computed("qualification", funnel.qualified_against_not)
+
+
+def profitability_section(f: Filters, span, cut: funnel.Cut, currency: str) -> None:
+    found = data.run(funnel.margins, span=span, cut=cut, **f.scope)
+    costed = int(found.loc[found["dimension"] == "segment", "costed_deals"].sum())
+    won = int(found.loc[found["dimension"] == "segment", "won_deals"].sum())
+    if costed == 0:
+        st.info(
+            "No deal won here in the period has a cost to deliver, so there is no margin to "
+            "show (not a margin of zero). Costs are entered in a deal's form or imported "
+            "with a Cost column."
+        )
+        how_computed("margins", funnel.margins)
+        return
+    st.caption(f"Over the {costed:,} of {won:,} deals won in the period whose cost is known.")
+    money_format = tables.money_format(currency)
+    for dimension, title in (("segment", "Segment"), ("rep", "Rep")):
+        part = found[found["dimension"] == dimension]
+        st.markdown(f"**By {title.lower()}**")
+        st.dataframe(
+            pd.DataFrame({
+                title: part["name"],
+                "Won deals": part["won_deals"],
+                "With a cost": part["costed_deals"],
+                "Amount": part["amount"].astype(float),
+                "Cost": part["cost"].astype(float),
+                "Margin": part["margin"].astype(float),
+                "Margin %": [None if s is None else float(s) for s in part["margin_share"]],
+            }),
+            hide_index=True, key=f"margins_{dimension}",
+            column_config={
+                **{c: st.column_config.NumberColumn(format=money_format)
+                   for c in ("Amount", "Cost", "Margin")},
+                "Margin %": st.column_config.NumberColumn(format="percent"),
+            },
+        )  # fmt: skip
+    how_computed("margins", funnel.margins)

@@ -133,6 +133,16 @@ DEFINITIONS = {
     "loss_reasons": "Loss reasons: the deals lost in the period so far by their lost "
     "reason, blank reasons together as (no reason); the line is the running share of all "
     "lost deals (a Pareto chart).",
+    "qualification": "Qualified against not: a deal is qualified when it meets every "
+    "criterion of the framework chosen in the settings (BANT: budget, authority, need, "
+    "timeline; MEDDIC: metrics, economic buyer, decision criteria, decision process, "
+    "identified pain, champion), as it stands now. At each open stage, among the deals "
+    "closed in the period that reached it (at it or past it at any point; a won deal every "
+    "stage): win rate = won / closed on each side, and the median days from creation to "
+    "the win.",
+    "margin": "Margin = amount - cost to deliver, over the deals won in the period whose "
+    "cost is known (a deal without a cost is left out, not counted at zero); margin share "
+    "= margin / the amount of those deals.",
     "reverse_funnel": "Reverse funnel: gap = the quarter's quota - won so far; wins needed = "
     "gap / the average deal size of the last 12 months, rounded up; at each open stage, "
     "conversion = deals won / deals that reached the stage (at it or past it at any "
@@ -146,5 +156,6 @@ DEFINITIONS = {
     "split over the scope's active reps by their share of the last 12 months' wins (or "
     "evenly), x (1 + over-assignment). Every split is exact to the cent: each part gets its "
     "share rounded down to the cent, and the cents left over go to the largest remainders "
-    "(ties: the earlier month, the rep listed first).",
+    "(ties: the earlier month, the rep listed first). On-target earnings: a rep's year's "
+    "quota / their OTE, flagged outside the usual 3-5x.",
 }

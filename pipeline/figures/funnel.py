@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from pipeline import db, periods, query
+from pipeline import db, periods, qualification, query
 from pipeline.engine import Connection
 from pipeline.figures import figure
 from pipeline.figures.attainment import scope_params
@@ -283,3 +283,47 @@ def lost_deals(
         con, "funnel/lost_deals", start=span.start, end=span.to_date_end, reason=reason,
         limit=limit, **cut.params(con), **scope_params(team_id, owner_id),
     )  # fmt: skip
+
+
+@figure(sql=("funnel/qualification",), definitions=("qualification", "cuts"))
+def qualified_against_not(
+    con: Connection,
+    span: periods.Period,
+    pipeline: str,
+    cut: Cut,
+    framework: str,
+    team_id: int | None = None,
+    owner_id: int | None = None,
+) -> pd.DataFrame:
+    """At each open stage, the deals closed in the period so far that reached it, split
+    by whether they meet every criterion of ``framework``: win rate and median cycle of
+    each side (None where a side has no deal, or no win)."""
+    found = query.frame(
+        con, "funnel/qualification", criteria=qualification.criteria(framework),
+        **cohort_params(con, span, pipeline, cut, team_id, owner_id),
+    )  # fmt: skip
+    for side in ("qualified", "other"):
+        found[f"{side}_win_rate"] = [
+            won / deals if deals else None
+            for won, deals in zip(found[f"{side}_won"], found[f"{side}_deals"], strict=True)
+        ]
+    return found
+
+
+@figure(sql=("funnel/margins",), definitions=("margin", "cuts"))
+def margins(
+    con: Connection,
+    span: periods.Period,
+    cut: Cut,
+    team_id: int | None = None,
+    owner_id: int | None = None,
+) -> pd.DataFrame:
+    """Margin on the deals won in the period so far, by segment and by rep, over the
+    deals whose cost is known (margin share = margin / their amount)."""
+    found = query.frame(
+        con, "funnel/margins", start=span.start, end=span.to_date_end, **cut.params(con),
+        **scope_params(team_id, owner_id),
+    )  # fmt: skip
+    pairs = zip(found["margin"], found["amount"], strict=True)
+    found["margin_share"] = [margin / amount if amount else None for margin, amount in pairs]
+    return found
