@@ -1,7 +1,9 @@
 """Quota planning: next fiscal year's quota for a scope from what it won in the last 12
 months times a growth factor, spread over the months by the seasonality of past years,
 then down to its reps (by their share of the last 12 months' wins, or evenly), with an
-optional over-assignment. Saved through the quotas write path.
+optional over-assignment; each rep's on-target earnings beside their year's quota,
+flagged when the quota is not 3 to 5 times it. Saved through the quotas write path,
+with the earnings, in one transaction.
 
 Splitting is exact to the cent: each part gets its exact share rounded down to the
 cent, and the cents left over go one at a time to the parts with the largest
@@ -17,11 +19,12 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
-from pipeline import periods, permissions, query, quotas, users, validation
+from pipeline import db, engine, periods, permissions, query, quotas, users, validation
 from pipeline.figures.attainment import scope_params
 
 CENT = Decimal("0.01")
 SEASONAL_YEARS = 3  # complete fiscal years averaged for the seasonality
+OTE_RATIO = (Decimal(3), Decimal(5))  # a year's quota / on-target earnings, usually
 
 
 def split(total: Decimal, weights: list[Decimal]) -> list[Decimal]:
@@ -49,7 +52,7 @@ class Basis:
     won_from: date
     won_to: date  # the trailing 12 months [won_from, won_to)
     won: Decimal  # the scope's won in them
-    reps: pd.DataFrame  # user_id, name, won: each active rep of the scope
+    reps: pd.DataFrame  # user_id, name, won, ote: each active rep of the scope
     seasonality: list[Decimal]  # the 12 fiscal months' shares, adding up to 1
     seasonal_years: int  # complete fiscal years they came from (0: even months)
 
@@ -128,7 +131,7 @@ def propose(
     scope_months = split(target, found.seasonality)
     weights = [Decimal(w) for w in found.reps["won"]] if by_history else []
     weights = weights or [Decimal(1)] * len(found.reps)
-    reps = found.reps[["user_id", "name"]].copy()
+    reps = found.reps[["user_id", "name", "ote"]].copy()
     for month, amount in zip(months, scope_months, strict=True):
         reps_total = (amount * (1 + over_assignment)).quantize(CENT, rounding=ROUND_HALF_UP)
         reps[quotas.month_column(month)] = split(reps_total, weights)
@@ -136,6 +139,23 @@ def propose(
                                                           for m in months]].values]  # fmt: skip
     return Plan(year_start, scope_key, scope_name, target, months, scope_months, reps,
                 over_assignment)  # fmt: skip
+
+
+def ote_ratio(quota_year: Decimal, ote: Decimal | None) -> Decimal | None:
+    """A year's quota / on-target earnings (None without earnings)."""
+    return None if not ote else quota_year / ote
+
+
+def ote_flag(ratio: Decimal | None) -> str:
+    """'' inside the usual range, else what is off."""
+    if ratio is None:
+        return ""
+    low, high = OTE_RATIO
+    if ratio < low:
+        return f"under {low}x: the quota is light for the pay"
+    if ratio > high:
+        return f"over {high}x: the quota is heavy for the pay"
+    return ""
 
 
 def may_plan(con, actor: users.User, team_id: int | None) -> bool:
@@ -151,12 +171,34 @@ def may_plan(con, actor: users.User, team_id: int | None) -> bool:
     )
 
 
-def save(con, actor: users.User, plan: Plan, team_id: int | None) -> int:
-    """Write the plan's monthly quotas (the scope's and each rep's) in one transaction,
-    the values they replace listed in the change log. Returns how many changed."""
+def save(con, actor: users.User, plan: Plan, team_id: int | None, ote: dict | None = None) -> int:
+    """Write the plan's monthly quotas (the scope's and each rep's) and the reps'
+    on-target earnings (``ote``: user id -> amount or None) in one transaction, the
+    values they replace listed in the change log. Returns how many quotas changed.
+    Raises ValidationError for negative earnings or a person not among the plan's reps."""
     permissions.require(
         may_plan(con, actor, team_id), f"{actor.name} ({actor.role}) may not plan this scope."
     )
+    earnings = checked_ote(plan, ote or {})
+    return engine.transaction(con, lambda: write_plan(con, actor, plan, earnings))
+
+
+def checked_ote(plan: Plan, ote: dict) -> dict[int, Decimal | None]:
+    check = validation.Collector()
+    names = dict(zip(plan.reps["user_id"], plan.reps["name"], strict=True))
+    clean = {}
+    for user_id, amount in ote.items():
+        if user_id not in names:
+            check.add("On-target earnings", f"person {user_id} is not a rep of this plan")
+            continue
+        clean[user_id] = check.take(
+            validation.amount, amount, f"On-target earnings of {names[user_id]}"
+        )
+    check.raise_if_any()
+    return clean
+
+
+def write_plan(con, actor: users.User, plan: Plan, ote: dict[int, Decimal | None]) -> int:
     cells = plan.cells()
     before = quotas.stored(con, plan.months[0], periods.add_months(plan.months[-1], 1))
     replaced = [f"{c.key} {c.month:%Y-%m} {before[(c.key, c.month)]}" for c in cells
@@ -164,4 +206,15 @@ def save(con, actor: users.User, plan: Plan, team_id: int | None) -> int:
     what = f"plan for {plan.scope_name}, FY from {plan.year_start:%Y-%m}"
     if replaced:
         what += "; replaced: " + ", ".join(replaced)
-    return quotas.store(con, actor, cells, what)
+    changed = quotas.store_in_transaction(con, actor, cells, what)
+    before_ote = dict(zip(plan.reps["user_id"], plan.reps["ote"], strict=True))
+    moved = {u: a for u, a in ote.items() if a != before_ote.get(u)}
+    for user_id, amount in moved.items():
+        con.execute("UPDATE users SET ote = $ote WHERE id = $id", {"ote": amount, "id": user_id})
+    if moved:
+        db.record_change(
+            con, "users", user_id=actor.id,
+            summary="on-target earnings: " + ", ".join(
+                f"user:{u} {before_ote.get(u)} -> {a}" for u, a in moved.items()),
+        )  # fmt: skip
+    return changed

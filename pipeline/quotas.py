@@ -119,31 +119,34 @@ def store(
 ) -> int:
     """Replace the quota of each cell's plan and month (a blank amount removes it) in
     one transaction, leaving other months and plans alone. Returns the cells changed."""
+    return engine.transaction(con, lambda: store_in_transaction(con, actor, cells, what))
 
-    def work() -> int:
-        if not cells:
-            return 0
-        first = min(cell.month for cell in cells)
-        last = periods.add_months(max(cell.month for cell in cells), 1)
-        before = stored(con, first, last)
-        changed = [c for c in cells if before.get((c.key, c.month)) != c.amount]
-        if not changed:
-            return 0
-        frame = pd.DataFrame(
-            [(*owner_of(cell.key), cell.month, cell.amount) for cell in changed],
-            columns=["user_id", "team_id", "month", "amount"],
-        ).astype({"user_id": "Int64", "team_id": "Int64", "amount": "object"})
-        db.execute_with_frame(con, frame, _DELETE)
-        db.execute_with_frame(con, frame, _INSERT)
-        db.record_change(
-            con,
-            "quotas",
-            user_id=actor.id if actor else None,
-            summary=f"{len(changed)} monthly quotas changed ({what})",
-        )
-        return len(changed)
 
-    return engine.transaction(con, work)
+def store_in_transaction(
+    con: duckdb.DuckDBPyConnection, actor: users.User | None, cells: list[Cell], what: str
+) -> int:
+    """store(), inside the caller's open transaction (a plan saved with more)."""
+    if not cells:
+        return 0
+    first = min(cell.month for cell in cells)
+    last = periods.add_months(max(cell.month for cell in cells), 1)
+    before = stored(con, first, last)
+    changed = [c for c in cells if before.get((c.key, c.month)) != c.amount]
+    if not changed:
+        return 0
+    frame = pd.DataFrame(
+        [(*owner_of(cell.key), cell.month, cell.amount) for cell in changed],
+        columns=["user_id", "team_id", "month", "amount"],
+    ).astype({"user_id": "Int64", "team_id": "Int64", "amount": "object"})
+    db.execute_with_frame(con, frame, _DELETE)
+    db.execute_with_frame(con, frame, _INSERT)
+    db.record_change(
+        con,
+        "quotas",
+        user_id=actor.id if actor else None,
+        summary=f"{len(changed)} monthly quotas changed ({what})",
+    )
+    return len(changed)
 
 
 _DELETE = """

@@ -1,7 +1,7 @@
 """Funnel & conversion and Planning in a real browser, on the deals of
 tests/test_funnel.py: a manager switches the win-rate definition (the figure, its label
 and the link change together), then previews her team's plan for next year and saves
-it."""
+it, and the Overview of next January shows the new quota."""
 
 from __future__ import annotations
 
@@ -55,6 +55,11 @@ def test_a_manager_reads_win_rates_both_ways_and_saves_a_plan(tmp_path):
         assert closed.count() == 0
         shot(mia, "conversion")
 
+        # Next year has no quota yet: January 2027's Overview says so.
+        mia.goto(f"{base}/?as_of=2027-01-31&team=2")
+        mia.get_by_text("No quota set for this scope and period.").first.wait_for()
+        settle(mia)
+
         mia.goto(f"{base}/planning?as_of=2026-11-18")
         mia.get_by_role("heading", name="Planning").wait_for()
         mia.get_by_text("x 1.10 = $40,700.00 for FY2027").wait_for()
@@ -67,6 +72,14 @@ def test_a_manager_reads_win_rates_both_ways_and_saves_a_plan(tmp_path):
         shot(mia, "plan")
         mia.get_by_role("button", name="Save the plan").click()
         mia.get_by_text("Plan saved: 24 monthly quotas changed.").wait_for()
+        settle(mia)
+        # Ann is the team's one rep and nothing shapes its months yet: $44,400 / 12 a month.
+        mia.goto(f"{base}/?as_of=2027-01-31&team=2")
+        mia.get_by_text("of $3,700.00 quota").first.wait_for()
+        assert mia.get_by_text("No quota set for this scope and period.").count() == 0
+        shot(mia, "overview_after_plan")
+        mia.goto(f"{base}/planning?as_of=2026-11-18")
+        mia.get_by_role("heading", name="Planning").wait_for()
         settle(mia)
         mia.get_by_role("tab", name="Reverse funnel").click()
         mia.get_by_text("Wins needed").wait_for()

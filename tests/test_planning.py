@@ -215,3 +215,30 @@ def test_the_reverse_funnel(tmp_path):
 def test_year_before():
     assert periods.year_before(date(2026, 11, 19)) == date(2025, 11, 19)
     assert periods.year_before(date(2028, 2, 29)) == date(2027, 2, 28)
+
+
+def test_on_target_earnings_are_saved_with_the_plan_and_checked_against_the_quota(con):
+    plan = alpha_plan(con)  # Ann's year: 33,000.00; Bob's: 11,000.00
+    mia = users.get(con, MIA)
+    planning.save(con, mia, plan, ALPHA, {ANN: "8000", BOB: "4,000.00"})
+    stored = dict(con.execute("SELECT id, ote FROM users WHERE id IN (10, 11)").fetchall())
+    assert stored == {ANN: D("8000.00"), BOB: D("4000.00")}
+    ann_year, bob_year = sum(rep_months(plan, ANN)), sum(rep_months(plan, BOB))
+    assert (ann_year, bob_year) == (D("33000.00"), D("11000.00"))
+    assert planning.ote_ratio(ann_year, D("8000")) == D("4.125")
+    assert planning.ote_flag(planning.ote_ratio(ann_year, D("8000"))) == ""
+    assert planning.ote_flag(planning.ote_ratio(bob_year, D("4000"))).startswith("under 3x")
+    assert planning.ote_flag(planning.ote_ratio(ann_year, D("5000"))).startswith("over 5x")
+    assert planning.ote_ratio(ann_year, None) is None and planning.ote_flag(None) == ""
+    # The next plan starts from the stored earnings.
+    assert alpha_plan(con).reps.set_index("user_id").loc[ANN, "ote"] == D("8000.00")
+
+
+def test_bad_earnings_refuse_the_whole_plan(con):
+    mia = users.get(con, MIA)
+    with pytest.raises(validation.ValidationError, match="On-target earnings of Bob Rep"):
+        planning.save(con, mia, alpha_plan(con), ALPHA, {ANN: "8000", BOB: "-1"})
+    with pytest.raises(validation.ValidationError, match="person 12 is not a rep of this plan"):
+        planning.save(con, mia, alpha_plan(con), ALPHA, {CY: "8000"})
+    assert con.execute("SELECT count(*) FROM quotas").fetchone()[0] == 0
+    assert con.execute("SELECT count(ote) FROM users").fetchone()[0] == 0

@@ -73,6 +73,7 @@ def quota_plan_section(f: Filters, user: users.User, fiscal_start: int, currency
     edited = rep_editor(plan, month_names, currency)
     if edited is None:
         return
+    ote = ote_editor(plan, edited, currency)
     reps_year = sum(sum(row[1:], Decimal(0)) for row in edited)
     share = reps_year / plan.target - 1 if plan.target else Decimal(0)
     st.caption(
@@ -82,7 +83,7 @@ def quota_plan_section(f: Filters, user: users.User, fiscal_start: int, currency
         f"The reps' plans add up to {markdown_text(money(reps_year, currency))}."
     )  # fmt: skip
     if st.button("Save the plan", type="primary", key="plan_save"):
-        save(user, plan, edited, f.team_id)
+        save(user, plan, edited, f.team_id, ote)
     how_computed("plan", planning_figures.plan_basis)
 
 
@@ -118,15 +119,54 @@ def rep_editor(plan: planning.Plan, month_names: list[str], currency: str) -> li
     return rows
 
 
-def save(user: users.User, plan: planning.Plan, edited: list, team_id: int | None) -> None:
+def ote_editor(plan: planning.Plan, edited: list, currency: str) -> dict:
+    """Each rep's on-target earnings (editable, optional) beside their year's quota in
+    this plan, the ratio flagged outside the usual 3-5x. Returns user id -> amount."""
+    st.markdown("**On-target earnings**")
+    table = pd.DataFrame({
+        "Rep": plan.reps["name"],
+        "ote": [None if o is None or pd.isna(o) else float(o) for o in plan.reps["ote"]],
+    })  # fmt: skip
+    typed = st.data_editor(
+        table, hide_index=True, key=f"ote_editor_{plan.scope_key}", disabled=["Rep"],
+        column_config={"ote": st.column_config.NumberColumn(
+            "On-target earnings (a year)", format=tables.money_format(currency), min_value=0)},
+    )  # fmt: skip
+    ote = {}
+    for user_id, value in zip(plan.reps["user_id"], typed["ote"], strict=True):
+        ote[int(user_id)] = None if value is None or pd.isna(value) else str(value)
+    years = {row[0]: sum(row[1:], Decimal(0)) for row in edited}
+    ratios = [planning.ote_ratio(years[u], None if o is None else Decimal(o))
+              for u, o in ote.items()]  # fmt: skip
+    st.dataframe(
+        pd.DataFrame({
+            "Rep": plan.reps["name"],
+            "Year's quota": [float(years[u]) for u in ote],
+            "Quota / OTE": [None if r is None else float(r) for r in ratios],
+            "Check": [planning.ote_flag(r) for r in ratios],
+        }),
+        hide_index=True, key="ote_ratios",
+        column_config={"Year's quota": st.column_config.NumberColumn(
+                           format=tables.money_format(currency)),
+                       "Quota / OTE": st.column_config.NumberColumn(format="%.1fx")},
+    )  # fmt: skip
+    low, high = planning.OTE_RATIO
+    st.caption(f"A year's quota is usually {low}-{high}x on-target earnings; blank earnings are "
+               "not checked.")  # fmt: skip
+    return ote
+
+
+def save(
+    user: users.User, plan: planning.Plan, edited: list, team_id: int | None, ote: dict
+) -> None:
     columns = [quotas.month_column(m) for m in plan.months]
-    reps = plan.reps[["user_id", "name"]].copy()
+    reps = plan.reps[["user_id", "name", "ote"]].copy()
     for index, column in enumerate(columns, start=1):
         reps[column] = [row[index] for row in edited]
     final = planning.Plan(plan.year_start, plan.scope_key, plan.scope_name, plan.target,
                           plan.months, plan.scope_months, reps, plan.over_assignment)  # fmt: skip
     try:
-        changed = planning.save(store.write_cursor(), user, final, team_id)
+        changed = planning.save(store.write_cursor(), user, final, team_id, ote)
     except validation.ValidationError as exc:
         outcome.show_problems(exc)
     except (permissions.PermissionDenied, engine.Busy, db.DatabaseError) as exc:
