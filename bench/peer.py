@@ -16,7 +16,7 @@ from decimal import Decimal
 import duckdb
 import pandas as pd
 
-from bench import peer_activity, peer_forecast, peer_review
+from bench import peer_activity, peer_forecast, peer_funnel, peer_review
 from bench.timing import Timing, elapsed_ms, repeat
 from pipeline import db, health, periods
 from pipeline.figures import attainment, forecast, hygiene
@@ -52,7 +52,10 @@ def load(con: duckdb.DuckDBPyConnection) -> Tables:
         ),
         users=frame("SELECT id, name, role, team_id, active FROM users"),
         teams=frame("SELECT id, name, parent_id FROM teams"),
-        stages=frame("SELECT id, name, probability, forecast_category, is_closed FROM stages"),
+        stages=frame(
+            "SELECT id, name, probability, forecast_category, is_closed, pipeline, position"
+            " FROM stages"
+        ),
         quotas=frame(
             "SELECT user_id, team_id, month, CAST(amount * 100 AS BIGINT) AS cents FROM quotas"
         ),
@@ -336,7 +339,7 @@ def same(what: str, ours, peer) -> None:
 def compare(con: duckdb.DuckDBPyConnection, cases: dict[str, object], runs: int) -> PeerResult:
     """Check the peer's figures equal ours, then time both. ``cases``: the page case
     each peer stands beside, by its role here (overview, my_deals, data_health,
-    pipeline_forecast, pipeline_review, activities_health)."""
+    pipeline_forecast, pipeline_review, activities_health, funnel, planning)."""
     as_of = date.today()
     now = datetime.now().replace(second=0, microsecond=0)
     fiscal_start = int(db.get_setting(con, "fiscal_year_start_month", "1"))
@@ -377,6 +380,12 @@ def compare(con: duckdb.DuckDBPyConnection, cases: dict[str, object], runs: int)
         peer_activity.ours(con, span),
         peer_activity.counts(activities[0], span),
     )
+    same("funnels", peer_funnel.ours_funnels(con, as_of, span), peer_funnel.funnels(t, span))
+    same(
+        "plan basis",
+        peer_funnel.ours_plan_basis(con, as_of, fiscal_start),
+        peer_funnel.plan_basis(t, as_of, fiscal_start),
+    )
     work = {
         "overview": (
             lambda: overview(t, as_of, fiscal_start),
@@ -398,6 +407,14 @@ def compare(con: duckdb.DuckDBPyConnection, cases: dict[str, object], runs: int)
         "activities_health": (
             lambda: peer_activity.counts(activities[0], span),
             lambda: peer_activity.ours(con, span),
+        ),
+        "funnel": (
+            lambda: peer_funnel.funnels(t, span),
+            lambda: peer_funnel.ours_funnels(con, as_of, span),
+        ),
+        "planning": (
+            lambda: peer_funnel.plan_basis(t, as_of, fiscal_start),
+            lambda: peer_funnel.ours_plan_basis(con, as_of, fiscal_start),
         ),
     }
     rows = tuple(

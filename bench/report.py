@@ -181,10 +181,12 @@ def save_section(save: SaveResult) -> list[str]:
         "",
         "A rep wins one of their deals through `pipeline.deals.save` while the executive's "
         "Overview, Pipeline & forecast, Pipeline review (on the window's wins) and "
-        "Activities & health (on the health per rep) and the rep's My deals are open; every "
-        "session reruns and is checked to show it (week-to-date won and the quarter's Closed "
-        "up by the amount, one more win in the window, one open deal fewer in My deals and "
-        "in the rep's health row). Visible = save + the slowest rerun (sessions rerun "
+        "Activities & health (on the health per rep), Funnel & conversion (on conversion), "
+        "Planning (on the reverse funnel) and the rep's My deals are open; every "
+        "session reruns and is checked to show it (week-to-date won, the quarter's Closed "
+        "and won so far up by the amount, one more win in the window and in the period, one "
+        "open deal fewer in My deals and in the rep's health row). Visible = save + the "
+        "slowest rerun (sessions rerun "
         "in parallel). "
         f"Budget: {BUDGETS['save_visible_ms']} ms.",
         "",
@@ -198,6 +200,8 @@ def save_section(save: SaveResult) -> list[str]:
         f"| Pipeline review rerun | {ms(save.pipeline_review.p50)} "
         f"| {ms(save.pipeline_review.p95)} |",
         f"| Activities & health rerun | {ms(save.rep_health.p50)} | {ms(save.rep_health.p95)} |",
+        f"| Funnel & conversion rerun | {ms(save.funnel.p50)} | {ms(save.funnel.p95)} |",
+        f"| Planning rerun | {ms(save.reverse_funnel.p50)} | {ms(save.reverse_funnel.p95)} |",
         f"| **visible everywhere** | {ms(visible.p50)} | {ms(visible.p95)} |",
         "",
         f"Visible everywhere {verdict(visible.p50 <= BUDGETS['save_visible_ms'])} the budget "

@@ -33,7 +33,7 @@ def persona_label(con: duckdb.DuckDBPyConnection, user_id: int) -> str:
 
 
 LOADED_PAGES = ("overview", "my_deals", "data_settings", "pipeline_forecast", "pipeline_review",
-                "activities_health")  # fmt: skip
+                "activities_health", "funnel", "planning")  # fmt: skip
 
 
 def load_targets(path: Path) -> list[load.LoadTarget]:

@@ -33,6 +33,8 @@ class SaveResult:
     pipeline_forecast: Timing
     pipeline_review: Timing
     rep_health: Timing
+    funnel: Timing
+    reverse_funnel: Timing
     visible: Timing  # save + the slowest rerun, per save
 
 
@@ -76,6 +78,18 @@ def shown_open_deals_of(rep_name: str):
     return shown
 
 
+def shown_period_wins(at: AppTest) -> int:
+    """Funnel & conversion's count of deals won in the period ("In the period: 12 won")."""
+    text = next(c.value for c in at.caption if c.value.startswith("In the period:"))
+    return int(re.search(r"In the period: ([\d,]+) won", text)[1].replace(",", ""))
+
+
+def shown_won_so_far(at: AppTest) -> Decimal:
+    """Planning's reverse funnel: the quarter's won so far."""
+    text = next(m.value for m in at.metric if m.label == "Won so far")
+    return Decimal(text.replace("$", "").replace(",", ""))
+
+
 def win(con, rep: users.User, deal: dict) -> None:
     changes = {"stage_id": deal["won_stage_id"], "amount": str(WON_AMOUNT)}
     deals.save(con, rep, deal["id"], deal["version"], changes)
@@ -100,6 +114,8 @@ def save_to_visible(path: Path, runs: int) -> SaveResult:
             "pipeline_forecast": opened(cases["pipeline_forecast"]),
             "pipeline_review": opened(review_wins),
             "rep_health": opened(cases["rep_health"]),
+            "funnel": opened(cases["funnel_conversion"]),
+            "reverse_funnel": opened(cases["reverse_funnel"]),
         }
         shown = {
             "overview": lambda at: shown_won(at, "Week to date · won"),
@@ -107,9 +123,12 @@ def save_to_visible(path: Path, runs: int) -> SaveResult:
             "pipeline_forecast": shown_closed,
             "pipeline_review": shown_wins,
             "rep_health": shown_open_deals_of(rep.name),
+            "funnel": shown_period_wins,
+            "reverse_funnel": shown_won_so_far,
         }
         expected_change = {"overview": WON_AMOUNT, "my_deals": -1, "pipeline_forecast": WON_AMOUNT,
-                           "pipeline_review": 1, "rep_health": -1}  # fmt: skip
+                           "pipeline_review": 1, "rep_health": -1, "funnel": 1,
+                           "reverse_funnel": WON_AMOUNT}  # fmt: skip
         open_deals = db.dict_rows(
             con,
             """
