@@ -52,7 +52,11 @@ def test_the_executive_and_a_manager_before_the_forecast_call(tiny_path):
 
         mia.goto(f"{base}/pipeline_forecast")
         sign_in(mia, "mia@example.com")
+        mia.get_by_role("heading", name="Pipeline & forecast").wait_for()
+        settle(mia)
         mia.get_by_role("tab", name="Forecast calls").click()
+        mia.get_by_role("button", name="Submit your team's call").wait_for()
+        settle(mia)
         mia.get_by_label("Commit").fill("33,000")
         mia.get_by_label("Best case").fill("40,000")
         mia.get_by_role("button", name="Submit your team's call").click()

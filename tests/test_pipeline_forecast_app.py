@@ -65,7 +65,7 @@ def test_a_manager_submits_the_teams_call(open_page, tiny_path):
     at.text_input(key="manager_call_best").input("40,000")
     at.button(key="manager_call_save").click().run()
     assert not at.exception
-    assert [s.value for s in at.success] == ["Call submitted."]
+    assert [shown(s.value) for s in at.success] == ["Call submitted."]
     con = db.connect(tiny_path)
     assert con.execute(
         "SELECT commit_amount, best_case_amount FROM forecast_calls WHERE user_id = 2"

@@ -9,7 +9,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from pages.components import charts, data, export, store, tables
+from pages.components import charts, data, export, outcome, store, tables
 from pages.components.explain import how_computed
 from pages.components.filters import Filters
 from pages.components.format import SYMBOLS, markdown_text, money, money_column_format, percent
@@ -205,11 +205,15 @@ def calls_section(f: Filters, quarter: date, currency: str, user: users.User) ->
     how_computed("calls", calls.by_rep, calls.by_team, calls.weekly_trend)
 
 
+CALL_SAVED = "manager_call_saved"
+
+
 def manager_call(user: users.User, quarter: date, currency: str) -> None:
     """A manager submits their own call for their team here (a rep's is on My deals)."""
     if user.role != "manager" or not permissions.can_submit_forecast(user):
         return
     current = data.run(forecast_calls.quarter_of_today, today=data.now().date())
+    outcome.show(CALL_SAVED)
     if quarter != current:
         st.caption("Calls are made for the current quarter: choose it to submit yours.")
         return
@@ -226,8 +230,11 @@ def manager_call(user: users.User, quarter: date, currency: str) -> None:
             except (validation.ValidationError, permissions.PermissionDenied, engine.Busy,
                     db.DatabaseError) as exc:  # fmt: skip
                 st.error("Not submitted: " + markdown_text(str(exc)), icon=":material/error:")
-            else:
-                st.success("Revised this week's call." if revised else "Call submitted.")
+            else:  # rerun, so the calls above show it too; the message stays until a write
+                outcome.remember(
+                    CALL_SAVED, "Revised this week's call." if revised else "Call submitted."
+                )
+                st.rerun()
 
 
 def statistical_section(f: Filters, quarter: date, currency: str) -> None:
