@@ -161,6 +161,8 @@ def test_loss_reasons_and_open_deal_ages(con):
         ["Price", 1, D("5000.00")], ["(no reason)", 1, D("1000.00")],
     ]  # fmt: skip
     assert reasons["cumulative_share"].tolist() == [0.5, 1.0]
+    by_value = funnel.losses_by_value(reasons)  # 5,000 and 1,000: the same order
+    assert by_value["cumulative_share"].tolist() == pytest.approx([5 / 6, 1.0])
     blank = funnel.lost_deals(con, QTD, ALL, reason="(no reason)")
     assert list(blank["id"]) == [6]
     ages = funnel.open_deal_ages(con, NOW, ALL).set_index("label")
@@ -217,3 +219,11 @@ def test_a_stage_added_after_deals_passed_through(con):
     assert found["strict"].tolist() == [5, 4, 3, 1, 0, 0, 0, 0]
     snapshot = funnel.snapshot(con, AS_OF, "default", ALL).set_index("stage")
     assert snapshot.loc["Security review", "deals"] == 0
+
+
+def test_the_pareto_by_value_reorders_the_reasons():
+    reasons = pd.DataFrame({"reason": ["Timing", "Price", "Budget"], "deals": [3, 1, 1],
+                            "amount": [D("100.00"), D("900.00"), D("900.00")]})  # fmt: skip
+    found = funnel.losses_by_value(reasons)
+    assert found["reason"].tolist() == ["Budget", "Price", "Timing"]  # ties by name
+    assert found["cumulative_share"].tolist() == pytest.approx([0.9 / 1.9, 1.8 / 1.9, 1.0])

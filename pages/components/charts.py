@@ -473,8 +473,10 @@ def funnel(labels: list[str], counts: list[int], texts: list[str]) -> Figure:
     )
 
 
-def pareto(reasons: list[str], deals: list[int], cumulative: list[float]) -> Figure:
-    """Lost deals per reason, most first, with the running share of all of them."""
+def pareto(
+    reasons: list[str], deals: list[float], cumulative: list[float], measure: str = "deals lost"
+) -> Figure:
+    """Lost deals (or their value) per reason, most first, with the running share."""
     names = [label(reason) for reason in reasons]
     return Figure(
         {
@@ -483,7 +485,7 @@ def pareto(reasons: list[str], deals: list[int], cumulative: list[float]) -> Fig
                     "type": "bar",
                     "x": names,
                     "y": deals,
-                    "name": "deals lost",
+                    "name": measure,
                     "marker": {"color": "#dc2626"},
                 },
                 {
@@ -500,7 +502,7 @@ def pareto(reasons: list[str], deals: list[int], cumulative: list[float]) -> Fig
             "layout": base_layout(
                 340,
                 xaxis={"type": "category"},
-                yaxis={"title": "deals lost", "rangemode": "nonnegative"},
+                yaxis={"title": measure, "rangemode": "nonnegative"},
                 yaxis2={
                     "overlaying": "y",
                     "side": "right",

@@ -223,9 +223,16 @@ def losses_section(f: Filters, span, cut: funnel.Cut, currency: str) -> None:
         st.info("No deal was lost here in the period.")
         how_computed("losses", funnel.loss_reasons)
         return
+    measure = st.segmented_control(
+        "Bars show", ["deals", "value"], default="deals", key="loss_measure",
+        format_func=str.capitalize,
+    ) or "deals"  # fmt: skip
+    ordered = found if measure == "deals" else funnel.losses_by_value(found)
+    heights = ([int(n) for n in ordered["deals"]] if measure == "deals"
+               else [float(a) for a in ordered["amount"]])  # fmt: skip
     st.plotly_chart(
-        charts.pareto(list(found["reason"]), [int(n) for n in found["deals"]],
-                      list(found["cumulative_share"])),
+        charts.pareto(list(ordered["reason"]), heights, list(ordered["cumulative_share"]),
+                      "deals lost" if measure == "deals" else f"value lost ({currency})"),
         key="loss_pareto",
     )  # fmt: skip
     shown = found.assign(amount=found["amount"].astype(float))

@@ -131,8 +131,8 @@ DEFINITIONS = {
     "mean sales cycle in days: the value the pipeline closes per day at the current rates.",
     "open_deal_age": "Age of open deals: days since each open deal was created.",
     "loss_reasons": "Loss reasons: the deals lost in the period so far by their lost "
-    "reason, blank reasons together as (no reason); the line is the running share of all "
-    "lost deals (a Pareto chart).",
+    "reason, blank reasons together as (no reason); the bars count the deals or add up their "
+    "value, most first, and the line is the running share of all of it (a Pareto chart).",
     "qualification": "Qualified against not: a deal is qualified when it meets every "
     "criterion of the framework chosen in the settings (BANT: budget, authority, need, "
     "timeline; MEDDIC: metrics, economic buyer, decision criteria, decision process, "

@@ -268,6 +268,16 @@ def loss_reasons(
     return found
 
 
+def losses_by_value(reasons: pd.DataFrame) -> pd.DataFrame:
+    """loss_reasons() ordered by the value lost, most first (ties by reason), with the
+    running share of the value in ``cumulative_share``: the Pareto by value."""
+    found = reasons.sort_values(["amount", "reason"], ascending=[False, True], ignore_index=True)
+    total = sum(found["amount"], Decimal(0))
+    running = found["amount"].cumsum()
+    found["cumulative_share"] = [float(r / total) if total else None for r in running]
+    return found
+
+
 @figure(sql=("funnel/lost_deals",), definitions=("loss_reasons",))
 def lost_deals(
     con: Connection,
