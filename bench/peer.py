@@ -380,7 +380,11 @@ def compare(con: duckdb.DuckDBPyConnection, cases: dict[str, object], runs: int)
         peer_activity.ours(con, span),
         peer_activity.counts(activities[0], span),
     )
-    same("funnels", peer_funnel.ours_funnels(con, as_of, span), peer_funnel.funnels(t, span))
+    same(
+        "funnels",
+        peer_funnel.ours_funnels(con, as_of, span, strict=True),
+        peer_funnel.funnels(t, span, strict=True),
+    )
     same(
         "plan basis",
         peer_funnel.ours_plan_basis(con, as_of, fiscal_start),

@@ -24,7 +24,9 @@ def open_steps(t) -> pd.DataFrame:
     return stages.assign(step=range(1, len(stages) + 1))[["id", "name", "step"]]
 
 
-def funnels(t, span: periods.Period) -> dict:
+def funnels(t, span: periods.Period, strict: bool = False) -> dict:
+    """The page as it opens: the snapshot and the any-stage cohort funnel (with
+    ``strict``, the strict one too)."""
     versions = t.history  # every version's stage: how far each deal got
     steps = open_steps(t)
     open_deals = t.deals[t.deals["status"] == "open"]
@@ -40,6 +42,19 @@ def funnels(t, span: periods.Period) -> dict:
     mine = versions[versions["deal_id"].isin(cohort["id"])].merge(
         steps, left_on="stage_id", right_on="id"
     )
+    furthest = mine.groupby("deal_id")["step"].max()
+    won = set(cohort.loc[cohort["status"] == "won", "id"])
+    is_won = furthest.index.isin(list(won))
+    any_stage = [int(((furthest >= k) | is_won).sum()) + len(won - set(furthest.index))
+                 for k in steps["step"]]  # fmt: skip
+    found = {"snapshot": snapshot, "any_stage": [*any_stage, len(won)]}
+    if strict:
+        found["strict"] = strict_funnel(mine, steps, won)
+    return found
+
+
+def strict_funnel(mine: pd.DataFrame, steps: pd.DataFrame, won: set) -> list[int]:
+    """Steps passed in order: each step's first entry after the step before's."""
     visits = (
         mine.groupby(["deal_id", "step"])["version"].min().rename("first").reset_index()
         .sort_values(["deal_id", "step"])
@@ -48,31 +63,27 @@ def funnels(t, span: periods.Period) -> dict:
     place = by_deal.cumcount() + 1
     later = visits["first"] > by_deal["first"].shift(fill_value=0)
     in_order = ((visits["step"] == place) & later).astype(int)
-    strict = in_order.groupby(visits["deal_id"]).cumprod().groupby(visits["deal_id"]).sum()
-    furthest = by_deal["step"].max()
-    won = set(cohort.loc[cohort["status"] == "won", "id"])
-    is_won = furthest.index.isin(list(won))
-    count = len(steps)
-    any_stage = [int(((furthest >= k) | is_won).sum()) + len(won - set(furthest.index))
-                 for k in steps["step"]]  # fmt: skip
-    strict_counts = [int((strict >= k).sum()) for k in steps["step"]]
-    return {
-        "snapshot": snapshot,
-        "any_stage": [*any_stage, len(won)],
-        "strict": [*strict_counts, int(((strict == count) & is_won).sum())],
-    }
+    passed = in_order.groupby(visits["deal_id"]).cumprod().groupby(visits["deal_id"]).sum()
+    is_won = passed.index.isin(list(won))
+    counts = [int((passed >= k).sum()) for k in steps["step"]]
+    return [*counts, int(((passed == len(steps)) & is_won).sum())]
 
 
-def ours_funnels(con: duckdb.DuckDBPyConnection, as_of: date, span: periods.Period) -> dict:
+def ours_funnels(
+    con: duckdb.DuckDBPyConnection, as_of: date, span: periods.Period, strict: bool = False
+) -> dict:
     snapshot = funnel.snapshot(con, as_of, "default", funnel.Cut())
-    cohort = funnel.cohort(con, span, "default", funnel.Cut())
-    return {
+    any_stage = funnel.cohort_any_stage(con, span, "default", funnel.Cut())
+    found = {
         "snapshot": [
             (int(n), Decimal(a)) for n, a in zip(snapshot["deals"], snapshot["amount"], strict=True)
         ],  # fmt: skip
-        "any_stage": [int(n) for n in cohort["any_stage"]],
-        "strict": [int(n) for n in cohort["strict"]],
+        "any_stage": [int(n) for n in any_stage["deals"]],
     }
+    if strict:
+        passed = funnel.cohort_strict(con, span, "default", funnel.Cut())
+        found["strict"] = [int(n) for n in passed["deals"]]
+    return found
 
 
 def plan_basis(t, as_of: date, fiscal_start: int) -> dict:

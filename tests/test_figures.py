@@ -102,7 +102,8 @@ def arguments_of(con) -> dict:
         funnel.pipelines: {},
         funnel.cut_choices: {},
         funnel.snapshot: {"as_of": AS_OF, "pipeline": "default", "cut": CUT, "ctx": context},
-        funnel.cohort: {"span": SPAN, "pipeline": "default", "cut": CUT, "team_id": 1},
+        funnel.cohort_any_stage: {"span": SPAN, "pipeline": "default", "cut": CUT, "team_id": 1},
+        funnel.cohort_strict: {"span": SPAN, "pipeline": "default", "cut": CUT},
         funnel.cohort_deals: {
             "span": SPAN,
             "pipeline": "default",

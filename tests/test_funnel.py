@@ -109,25 +109,38 @@ def con(tmp_path):
     connection.close()
 
 
+def cohort(con, span=QTD, cut=ALL) -> pd.DataFrame:
+    """Both modes side by side: any_stage and strict counts, with their conversions."""
+    found = funnel.cohort_any_stage(con, span, "default", cut).set_index("stage")
+    strict = funnel.cohort_strict(con, span, "default", cut).set_index("stage")
+    assert list(strict.index) == list(found.index)
+    return (
+        found.add_prefix("any_stage_")
+        .join(strict.add_prefix("strict_"))
+        .rename(columns={"any_stage_deals": "any_stage", "strict_deals": "strict"})
+    )
+
+
 def test_the_cohort_funnel_both_ways(con):
-    found = funnel.cohort(con, QTD, "default", ALL).set_index("stage")
+    found = cohort(con)
     assert found["any_stage"].tolist() == [6, 5, 5, 3, 2, 2, 2]
     assert found["strict"].tolist() == [5, 4, 3, 1, 1, 1, 1]
-    assert found.loc["Qualification", "any_stage_step"] == pytest.approx(5 / 6)
+    assert found.loc["Qualification", "any_stage_step_conversion"] == pytest.approx(5 / 6)
     assert found.loc["Won", "strict_cumulative"] == pytest.approx(1 / 5)
-    assert pd.isna(found.loc["Prospecting", "any_stage_step"])
+    assert pd.isna(found.loc["Prospecting", "any_stage_step_conversion"])
     strict_at_discovery = funnel.cohort_deals(con, QTD, "default", ALL, step=3, mode="strict")
     assert sorted(strict_at_discovery["id"]) == [1, 2, 5]
     won_any = funnel.cohort_deals(con, QTD, "default", ALL, step=7, mode="any")
     assert list(won_any["id"]) == [2, 1]  # largest first
-    expansion = funnel.cohort(con, QTD, "default", funnel.Cut(deal_type="expansion"))
+    expansion = cohort(con, cut=funnel.Cut(deal_type="expansion"))
     assert expansion["strict"].tolist() == [1] * 7
 
 
 def test_an_empty_cohort(con):
     later = periods.period("QTD", date(2027, 2, 1))
-    found = funnel.cohort(con, later, "default", ALL)
+    found = cohort(con, span=later)
     assert found["any_stage"].sum() == 0 and found["any_stage_cumulative"].isna().all()
+    assert found["strict"].sum() == 0
 
 
 def test_the_snapshot_funnel(con):
@@ -212,7 +225,7 @@ def test_a_stage_added_after_deals_passed_through(con):
         "INSERT INTO stages (id, pipeline, position, name, probability, forecast_category) "
         "VALUES (20, 'default', 5, 'Security review', 0.35, 'Pipeline')"
     )
-    found = funnel.cohort(con, QTD, "default", ALL).set_index("stage")
+    found = cohort(con)
     assert list(found.index) == ["Prospecting", "Qualification", "Discovery", "Demo",
                                  "Security review", "Proposal", "Negotiation", "Won"]  # fmt: skip
     assert found["any_stage"].tolist() == [6, 5, 5, 3, 2, 2, 2, 2]

@@ -120,23 +120,28 @@ def funnels_section(
             format_func={"any": "Any-stage", "strict": "Strict"}.get,
             help="\n\n".join(funnel.MODES.values()),
         ) or "any"  # fmt: skip
-        column = "any_stage" if mode == "any" else "strict"
-        cohort = data.run(funnel.cohort, span=span, **params)
+        cohort = data.run(funnel.COHORT[mode], span=span, **params)
         st.markdown(f"**Deals created {span.start:%d %b} – {f.as_of:%d %b %Y}: how far they got**")
-        if int(cohort[column].sum()) == 0:
+        if int(cohort["deals"].sum()) == 0:
             st.info("No deals were created here in the period.")
         else:
             texts = [
                 f"{int(n):,}" + ("" if step is None or pd.isna(step) else f" · {step:.0%} on")
-                for n, step in zip(cohort[column], cohort[f"{column}_step"], strict=True)
+                for n, step in zip(cohort["deals"], cohort["step_conversion"], strict=True)
             ]
             st.plotly_chart(
-                charts.funnel(list(cohort["stage"]), [int(n) for n in cohort[column]], texts),
+                charts.funnel(list(cohort["stage"]), [int(n) for n in cohort["deals"]], texts),
                 key="cohort_funnel",
             )
             st.caption(markdown_text(funnel.MODES[mode]) + ".")
             cohort_behind(f, span, params, cohort, mode)
-    how_computed("funnels", funnel.snapshot, funnel.cohort, funnel.cohort_deals)
+    how_computed(
+        "funnels",
+        funnel.snapshot,
+        funnel.cohort_any_stage,
+        funnel.cohort_strict,
+        funnel.cohort_deals,
+    )
 
 
 def cohort_behind(f: Filters, span, params: dict, cohort: pd.DataFrame, mode: str) -> None:

@@ -91,8 +91,20 @@ def cohort_params(con, span: periods.Period, pipeline: str, cut: Cut, team_id, o
             **cut.params(con), **scope_params(team_id, owner_id)}  # fmt: skip
 
 
-@figure(sql=("funnel/cohort_steps",), definitions=("cohort_funnel", "cuts"))
-def cohort(
+def with_conversion(found: pd.DataFrame) -> pd.DataFrame:
+    """A funnel's counts (``deals``) with step conversion (from the step before) and
+    cumulative conversion (from the first step)."""
+    counts = [int(n) for n in found["deals"]]
+    first = counts[0] if counts else 0
+    found["step_conversion"] = [None] + [
+        now / before if before else None for before, now in zip(counts, counts[1:], strict=False)
+    ]
+    found["cumulative"] = [n / first if first else None for n in counts]
+    return found
+
+
+@figure(sql=("funnel/cohort_any",), definitions=("cohort_funnel", "cuts"))
+def cohort_any_stage(
     con: Connection,
     span: periods.Period,
     pipeline: str,
@@ -100,20 +112,30 @@ def cohort(
     team_id: int | None = None,
     owner_id: int | None = None,
 ) -> pd.DataFrame:
-    """Of the deals created in the period so far: how many reached each open stage and
-    Won, both ways (any_stage, strict), with step and cumulative conversion of each."""
-    found = query.frame(
-        con, "funnel/cohort_steps", **cohort_params(con, span, pipeline, cut, team_id, owner_id)
-    )
-    for mode in ("any_stage", "strict"):
-        counts = [int(n) for n in found[mode]]
-        first = counts[0] if counts else 0
-        found[f"{mode}_step"] = [None] + [
-            now / before if before else None
-            for before, now in zip(counts, counts[1:], strict=False)
-        ]
-        found[f"{mode}_cumulative"] = [n / first if first else None for n in counts]
-    return found
+    """Of the deals created in the period so far: how many were ever at each open stage
+    or past it, and won (step, stage, deals, step_conversion, cumulative)."""
+    return with_conversion(query.frame(
+        con, "funnel/cohort_any", **cohort_params(con, span, pipeline, cut, team_id, owner_id)
+    ))  # fmt: skip
+
+
+@figure(sql=("funnel/cohort_strict",), definitions=("cohort_funnel", "cuts"))
+def cohort_strict(
+    con: Connection,
+    span: periods.Period,
+    pipeline: str,
+    cut: Cut,
+    team_id: int | None = None,
+    owner_id: int | None = None,
+) -> pd.DataFrame:
+    """Of the deals created in the period so far: how many passed every open stage up to
+    each one in order, and won so (columns as cohort_any_stage)."""
+    return with_conversion(query.frame(
+        con, "funnel/cohort_strict", **cohort_params(con, span, pipeline, cut, team_id, owner_id)
+    ))  # fmt: skip
+
+
+COHORT = {"any": cohort_any_stage, "strict": cohort_strict}
 
 
 @figure(sql=("funnel/cohort_deals",), definitions=("cohort_funnel",))

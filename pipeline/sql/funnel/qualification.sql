@@ -34,28 +34,47 @@ furthest AS (
     GROUP BY history.deal_id
 ),
 
-reached AS (
-    SELECT steps.step, steps.name AS stage, closed.*
-    FROM steps
-    JOIN closed ON true
+-- Deals by how far they got and how they ended (a handful of rows), then summed per
+-- step; a won deal reached every step, so each side's median cycle is the same at all.
+by_furthest AS (
+    SELECT coalesce(furthest.step, 0) AS furthest, closed.status = 'won' AS won,
+           closed.qualified, count(*) AS deals
+    FROM closed
     LEFT JOIN furthest ON furthest.deal_id = closed.id
-    WHERE closed.status = 'won' OR furthest.step >= steps.step
+    GROUP BY ALL
+),
+
+cycles AS (
+    SELECT
+        median(cycle_days) FILTER (WHERE qualified) AS qualified_days,
+        median(cycle_days) FILTER (WHERE NOT qualified) AS other_days
+    FROM closed
+    WHERE status = 'won'
+),
+
+per_step AS (
+    SELECT
+        steps.step,
+        steps.name AS stage,
+        sum(by_furthest.deals) FILTER (WHERE by_furthest.qualified) AS qualified_deals,
+        sum(by_furthest.deals) FILTER (WHERE by_furthest.qualified AND by_furthest.won)
+            AS qualified_won,
+        sum(by_furthest.deals) FILTER (WHERE NOT by_furthest.qualified) AS other_deals,
+        sum(by_furthest.deals) FILTER (WHERE NOT by_furthest.qualified AND by_furthest.won)
+            AS other_won
+    FROM steps
+    LEFT JOIN by_furthest ON by_furthest.won OR by_furthest.furthest >= steps.step
+    GROUP BY steps.step, steps.name
 )
 
 SELECT
-    steps.step,
-    steps.name AS stage,
-    count(reached.id) FILTER (WHERE reached.qualified) AS qualified_deals,
-    count(reached.id) FILTER (WHERE reached.qualified AND reached.status = 'won')
-        AS qualified_won,
-    median(reached.cycle_days) FILTER (WHERE reached.qualified AND reached.status = 'won')
-        AS qualified_cycle_days,
-    count(reached.id) FILTER (WHERE NOT reached.qualified) AS other_deals,
-    count(reached.id) FILTER (WHERE NOT reached.qualified AND reached.status = 'won')
-        AS other_won,
-    median(reached.cycle_days) FILTER (WHERE NOT reached.qualified AND reached.status = 'won')
-        AS other_cycle_days
-FROM steps
-LEFT JOIN reached ON reached.step = steps.step
-GROUP BY steps.step, steps.name
-ORDER BY steps.step
+    per_step.step,
+    per_step.stage,
+    CAST(coalesce(per_step.qualified_deals, 0) AS BIGINT) AS qualified_deals,
+    CAST(coalesce(per_step.qualified_won, 0) AS BIGINT) AS qualified_won,
+    CASE WHEN per_step.qualified_won > 0 THEN cycles.qualified_days END AS qualified_cycle_days,
+    CAST(coalesce(per_step.other_deals, 0) AS BIGINT) AS other_deals,
+    CAST(coalesce(per_step.other_won, 0) AS BIGINT) AS other_won,
+    CASE WHEN per_step.other_won > 0 THEN cycles.other_days END AS other_cycle_days
+FROM per_step, cycles
+ORDER BY per_step.step

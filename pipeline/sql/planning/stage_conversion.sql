@@ -22,17 +22,27 @@ furthest AS (
     JOIN steps ON steps.id = history.stage_id
     WHERE history.deal_id IN (SELECT id FROM closed)
     GROUP BY history.deal_id
+),
+
+-- Deals by how far they got (a handful of rows), then summed per step: a step counts
+-- the won deals and the lost ones that got at least that far.
+by_furthest AS (
+    SELECT coalesce(furthest.step, 0) AS furthest, closed.status = 'won' AS won,
+           count(*) AS deals
+    FROM closed
+    LEFT JOIN furthest ON furthest.deal_id = closed.id
+    GROUP BY ALL
 )
 
 SELECT
     steps.step,
     steps.id AS stage_id,
     steps.name AS stage,
-    count(closed.id) FILTER (WHERE closed.status = 'won' OR furthest.step >= steps.step)
-        AS reached,
-    count(closed.id) FILTER (WHERE closed.status = 'won') AS won
+    CAST(coalesce(sum(by_furthest.deals) FILTER (WHERE by_furthest.won
+                                                 OR by_furthest.furthest >= steps.step), 0)
+         AS BIGINT) AS reached,
+    CAST(coalesce(sum(by_furthest.deals) FILTER (WHERE by_furthest.won), 0) AS BIGINT) AS won
 FROM steps
-LEFT JOIN closed ON true
-LEFT JOIN furthest ON furthest.deal_id = closed.id
+LEFT JOIN by_furthest ON true
 GROUP BY steps.step, steps.id, steps.name
 ORDER BY steps.step
