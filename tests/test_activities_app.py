@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from tests.apptest import start_app
+from pipeline import db
+from pipeline.figures import planning as planning_figures
+from tests.apptest import shown, start_app
 from tests.test_activity import ADA, ALPHA, ANN, MIA, quarter
 
 PAGE = "pages/activities_health.py"
@@ -66,3 +69,24 @@ def test_the_manager_reads_her_teams_quarter(open_page, quarter_path):
 def test_a_rep_reads_the_clean_out_list_but_cannot_act(open_page, quarter_path):
     at = section(open_page(quarter_path, ANN, **QUERY), "Clean-out")
     assert any("a manager's or an admin's" in i.value for i in at.info)
+
+
+def test_pipeline_generated_is_set_against_the_reverse_funnel(open_page, quarter_path):
+    """The pace of new deals and what Planning's reverse funnel says the quarter needs
+    (that figure is worked out by hand in tests/test_planning.py): the page shows the
+    figure's own numbers for the same scope and quarter."""
+    at = section(open_page(quarter_path, MIA, **QUERY), "Pipeline generated")
+    con = db.connect(quarter_path)  # the app holds it read-write: same settings
+    try:
+        found = planning_figures.reverse_funnel(
+            con, date(2026, 11, 18), date(2026, 10, 1), "default", team_id=ALPHA
+        )
+    finally:
+        con.close()
+    assert found.quota is not None and found.needed_per_week
+    expected = (
+        f"{found.created_per_week:,.1f} new deals a week over the last 13 weeks; Planning's "
+        f"reverse funnel needs {found.needed_per_week:,.1f} a week over the "
+        f"{found.weeks_left:,.1f} weeks left to close the quarter's gap."
+    )
+    assert expected in [shown(c.value) for c in at.caption]

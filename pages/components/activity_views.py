@@ -9,12 +9,13 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from pages.components import charts, data, export, tables
+from pages.components import charts, data, export, planning_views, tables
 from pages.components.explain import how_computed
 from pages.components.filters import Filters
 from pages.components.format import markdown_text, percent
 from pipeline import periods
 from pipeline.figures import activity, hygiene, review
+from pipeline.figures import planning as planning_figures
 
 REP_LIST_LIMIT = 10_000  # every flagged deal of one rep
 RULES = {"stale": "Stale", "overdue": "Overdue", "stuck": "Stuck", "no_next_step": "No next step",
@@ -140,6 +141,7 @@ def generated_section(f: Filters, span: periods.Period, fiscal_start: int, curre
         f"Value created ({currency})", f"{float(this['amount'].sum()):,.0f}",
         delta=f"{float(this['amount'].sum() - before['amount'].sum()):+,.0f} on the period before",
     )  # fmt: skip
+    against_reverse_funnel(f, fiscal_start)
     money = st.column_config.NumberColumn(format=tables.money_format(currency))
     for column, title, key in (("owner", "By owner", "generated_by_owner"),
                                ("source", "By source", "generated_by_source")):  # fmt: skip
@@ -159,6 +161,25 @@ def generated_section(f: Filters, span: periods.Period, fiscal_start: int, curre
             column_config={"Value": money, "Value before": money},
         )  # fmt: skip
     how_computed("generated", activity.generated)
+
+
+def against_reverse_funnel(f: Filters, fiscal_start: int) -> None:
+    """New deals a week against what Planning's reverse funnel says this quarter needs."""
+    quarter = periods.fiscal_quarter_start(f.as_of, fiscal_start)
+    needed = data.run(planning_figures.reverse_funnel, as_of=f.as_of, quarter_start=quarter,
+                      pipeline=planning_views.pipeline_of(), **f.scope)  # fmt: skip
+    pace = f"{needed.created_per_week:,.1f} new deals a week over the last 13 weeks"
+    if needed.quota is None:
+        st.caption(f"{pace}; no quota covers this quarter, so Planning's reverse funnel has "
+                   "no need to compare them with.")  # fmt: skip
+    elif not needed.needed_per_week:
+        st.caption(f"{pace}; by Planning's reverse funnel the quarter's first stage already "
+                   "holds the deals its gap to quota needs.")  # fmt: skip
+    else:
+        st.caption(
+            f"{pace}; Planning's reverse funnel needs {needed.needed_per_week:,.1f} a week over "
+            f"the {needed.weeks_left:,.1f} weeks left to close the quarter's gap."
+        )
 
 
 def health_section(f: Filters, span: periods.Period, quarter: date, currency: str) -> None:
