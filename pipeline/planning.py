@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 
 import pandas as pd
 
@@ -218,3 +218,50 @@ def write_plan(con, actor: users.User, plan: Plan, ote: dict[int, Decimal | None
                 f"user:{u} {before_ote.get(u)} -> {a}" for u, a in moved.items()),
         )  # fmt: skip
     return changed
+
+
+def with_edits(plan: Plan, edits: dict) -> tuple[Plan, dict[int, str | None]]:
+    """The plan with a person's edits to its reps' rows applied (``edits``: row position
+    -> {month column or "ote": value typed}), and the on-target earnings edited (user id
+    -> text). Only edited cells are read, so a plan of thousands of reps stays quick.
+    Raises ValidationError naming each cell that is not an amount."""
+    check = validation.Collector()
+    reps = plan.reps.copy() if edits else plan.reps
+    columns = {quotas.month_column(m) for m in plan.months}
+    ote = {}
+    for position, changed in edits.items():
+        row = int(position)
+        name = reps.at[row, "name"]
+        for column, value in changed.items():
+            if column == "ote":
+                ote[int(reps.at[row, "user_id"])] = None if value is None else str(value)
+            elif column in columns:
+                amount = check.take(validation.amount, "" if value is None else str(value),
+                                    f"{name}, {column}")  # fmt: skip
+                reps.at[row, column] = amount if amount is not None else Decimal(0)
+    check.raise_if_any()
+    if edits:
+        month_columns = [quotas.month_column(m) for m in plan.months]
+        reps["total"] = [sum(row, Decimal(0)) for row in reps[month_columns].values]
+    edited = Plan(plan.year_start, plan.scope_key, plan.scope_name, plan.target, plan.months,
+                  plan.scope_months, reps, plan.over_assignment)  # fmt: skip
+    return edited, ote
+
+
+def ote_flags(plan: Plan, ote: dict[int, str | None]) -> pd.DataFrame:
+    """The reps whose year's quota is outside the usual multiple of their on-target
+    earnings (stored, or as edited in ``ote``): name, year, ote, ratio, flag."""
+    rows = []
+    reps = plan.reps
+    for user_id, name, stored, year in zip(
+        reps["user_id"], reps["name"], reps["ote"], reps["total"], strict=True
+    ):
+        earnings = ote.get(int(user_id), stored)
+        try:
+            earnings = None if earnings is None or pd.isna(earnings) else Decimal(str(earnings))
+        except InvalidOperation:
+            continue  # refused when saved, with the reason
+        ratio = ote_ratio(year, earnings)
+        if flag := ote_flag(ratio):
+            rows.append((name, year, earnings, ratio, flag))
+    return pd.DataFrame(rows, columns=["name", "year", "ote", "ratio", "flag"])

@@ -242,3 +242,21 @@ def test_bad_earnings_refuse_the_whole_plan(con):
         planning.save(con, mia, alpha_plan(con), ALPHA, {CY: "8000"})
     assert con.execute("SELECT count(*) FROM quotas").fetchone()[0] == 0
     assert con.execute("SELECT count(ote) FROM users").fetchone()[0] == 0
+
+
+def test_edits_to_a_plan_are_read_cell_by_cell(con):
+    plan = alpha_plan(con)
+    edited, ote = planning.with_edits(
+        plan, {0: {"2027-01": 12000.0, "ote": 8000.0}, 1: {"ote": 4000.0}}
+    )
+    assert rep_months(edited, ANN)[0] == D("12000.00")
+    assert edited.reps.set_index("user_id").loc[ANN, "total"] == D("34000.00")  # +1,000
+    assert rep_months(plan, ANN)[0] == D("11000.00")  # the proposal itself is untouched
+    assert ote == {ANN: "8000.0", BOB: "4000.0"}
+    flagged = planning.ote_flags(edited, ote)
+    # Ann: 34,000 / 8,000 = 4.25, inside; Bob: 11,000 / 4,000 = 2.75, under 3x.
+    assert flagged[["name", "ratio"]].values.tolist() == [["Bob Rep", D("2.75")]]
+    with pytest.raises(validation.ValidationError, match="Ann Rep, 2027-02"):
+        planning.with_edits(plan, {0: {"2027-02": -5.0}})
+    unchanged, none = planning.with_edits(plan, {})
+    assert unchanged.reps is plan.reps and none == {}

@@ -4,7 +4,7 @@ manager can adjust per rep, and saving it), and the reverse funnel of a quarter.
 from __future__ import annotations
 
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 
 import pandas as pd
 import streamlit as st
@@ -45,13 +45,15 @@ def quota_plan_section(f: Filters, user: users.User, fiscal_start: int, currency
     )  # fmt: skip
     over = over_column.number_input("Over-assignment (%)", value=0.0, min_value=0.0, step=5.0,
                                     key="plan_over")  # fmt: skip
-    found = data.run(planning_figures.plan_basis, as_of=f.as_of, year_start=next_year,
-                     fiscal_start=fiscal_start, **f.scope)  # fmt: skip
+    params = {"as_of": f.as_of, "year_start": next_year, "fiscal_start": fiscal_start,
+              **f.scope}  # fmt: skip
+    found = data.run(planning_figures.plan_basis, **params)
     scope_key = f"team:{f.team_id}" if f.team_id is not None else quotas.COMPANY
-    try:
-        plan = planning.propose(
-            found, next_year, scope_key, f.scope_label, Decimal(1) + Decimal(str(growth)) / 100,
-            by_history, Decimal(str(over)) / 100,
+    factor, over_share = Decimal(1) + Decimal(str(growth)) / 100, Decimal(str(over)) / 100
+    try:  # made once per data version and choice, shared by every session
+        plan, table = data.derived(
+            planning_figures.plan_basis, proposal, next_year, scope_key, f.scope_label, factor,
+            by_history, over_share, **params,
         )  # fmt: skip
     except validation.ValidationError as exc:
         outcome.show_problems(exc)
@@ -70,11 +72,21 @@ def quota_plan_section(f: Filters, user: users.User, fiscal_start: int, currency
                            [float(s) * 100 for s in found.seasonality]),
         key="plan_months",
     )  # fmt: skip
-    edited = rep_editor(plan, month_names, currency)
-    if edited is None:
+    money_format = tables.money_format(currency)
+    st.dataframe(
+        pd.DataFrame([{"name": f"{plan.scope_name} (the scope)",
+                       **{c: float(a) for c, a in zip(table.columns[1:13], plan.scope_months,
+                                                      strict=True)}}]),
+        hide_index=True, key="plan_scope_row",
+        column_config={"name": "Plan", **{c: st.column_config.NumberColumn(n, format=money_format)
+                       for c, n in zip(table.columns[1:13], month_names, strict=True)}},
+    )  # fmt: skip
+    # The editor starts afresh whenever the proposal changes (edits belong to one).
+    token = f"{scope_key}_{next_year}_{factor}_{by_history}_{over_share}_{len(plan.reps)}"
+    final, ote = rep_editor(plan, table, month_names, money_format, token)
+    if final is None:
         return
-    ote = ote_editor(plan, edited, currency)
-    reps_year = sum(sum(row[1:], Decimal(0)) for row in edited)
+    reps_year = sum(final.reps["total"], Decimal(0))
     share = reps_year / plan.target - 1 if plan.target else Decimal(0)
     st.caption(
         f"The reps' plans add up to {markdown_text(money(reps_year, currency))}: "
@@ -82,91 +94,67 @@ def quota_plan_section(f: Filters, user: users.User, fiscal_start: int, currency
         if share > 0 else
         f"The reps' plans add up to {markdown_text(money(reps_year, currency))}."
     )  # fmt: skip
+    flagged = planning.ote_flags(final, ote)
+    low, high = planning.OTE_RATIO
+    if flagged.empty:
+        st.caption(f"Every rep with on-target earnings has a year's quota {low}-{high}x them.")
+    else:
+        st.markdown(f"**Quota outside {low}-{high}x on-target earnings** ({len(flagged):,} reps)")
+        st.dataframe(
+            flagged.assign(year=flagged["year"].astype(float), ote=flagged["ote"].astype(float),
+                           ratio=flagged["ratio"].astype(float)),
+            hide_index=True, key="ote_flags",
+            column_config={"name": "Rep",
+                           "year": st.column_config.NumberColumn("Year's quota",
+                                                                 format=money_format),
+                           "ote": st.column_config.NumberColumn("On-target earnings",
+                                                                format=money_format),
+                           "ratio": st.column_config.NumberColumn("Quota / OTE", format="%.1fx"),
+                           "flag": "Check"},
+        )  # fmt: skip
     if st.button("Save the plan", type="primary", key="plan_save"):
-        save(user, plan, edited, f.team_id, ote)
+        save(user, final, f.team_id, ote)
     how_computed("plan", planning_figures.plan_basis)
 
 
-def rep_editor(plan: planning.Plan, month_names: list[str], currency: str) -> list | None:
-    """The reps' plans, each month editable; returns [(user_id, month amounts...)] or
-    None (with the reason shown) when a cell is not an amount."""
+def proposal(found: planning.Basis, *choices) -> tuple[planning.Plan, pd.DataFrame]:
+    """The plan proposed for these choices and its reps' table as the editor shows it
+    (months and on-target earnings as floats)."""
+    plan = planning.propose(found, *choices)
     columns = [quotas.month_column(m) for m in plan.months]
-    table = plan.reps[["name", *columns]].copy()
-    for column in columns:
-        table[column] = table[column].astype(float)
-    table.insert(1, "scope", False)
-    scope_row = pd.DataFrame([{"name": f"{plan.scope_name} (the scope)", "scope": True,
-                               **{c: float(a) for c, a in zip(columns, plan.scope_months,
-                                                              strict=True)}}])  # fmt: skip
-    shown = pd.concat([scope_row, table], ignore_index=True)
-    money_format = tables.money_format(currency)
-    edited = st.data_editor(
-        shown, hide_index=True, key=f"plan_editor_{plan.target}_{len(plan.reps)}",
-        disabled=["name", "scope"],
-        column_config={"name": "Plan", "scope": None,
+    table = plan.reps[["name", *columns, "ote"]].copy()
+    for column in [*columns, "ote"]:
+        table[column] = [None if v is None or pd.isna(v) else float(v) for v in table[column]]
+    return plan, table
+
+
+def rep_editor(plan: planning.Plan, table: pd.DataFrame, month_names: list[str],
+               money_format: str, token: str) -> tuple[planning.Plan | None, dict]:  # fmt: skip
+    """The reps' plans and on-target earnings, each cell editable; returns the plan with
+    the edits and the earnings edited, or (None, {}) with the reason shown when a cell is
+    not an amount."""
+    key = f"plan_editor_{token}"
+    columns = list(table.columns[1:13])
+    st.data_editor(
+        table, hide_index=True, key=key, disabled=["name"],
+        column_config={"name": "Rep",
                        **{c: st.column_config.NumberColumn(n, format=money_format, min_value=0)
-                          for c, n in zip(columns, month_names, strict=True)}},
+                          for c, n in zip(columns, month_names, strict=True)},
+                       "ote": st.column_config.NumberColumn(
+                           "On-target earnings", format=money_format, min_value=0,
+                           help="Optional: a year's pay at target, checked against the quota")},
     )  # fmt: skip
-    rows = []
-    for user_id, (_, row) in zip(plan.reps["user_id"], edited.iloc[1:].iterrows(), strict=True):
-        try:
-            amounts = [Decimal(str(row[c])).quantize(Decimal("0.01"), ROUND_HALF_UP)
-                       for c in columns]  # fmt: skip
-        except (InvalidOperation, ValueError):
-            st.error(f"{markdown_text(row['name'])}: every month needs an amount.")
-            return None
-        rows.append((int(user_id), *amounts))
-    return rows
-
-
-def ote_editor(plan: planning.Plan, edited: list, currency: str) -> dict:
-    """Each rep's on-target earnings (editable, optional) beside their year's quota in
-    this plan, the ratio flagged outside the usual 3-5x. Returns user id -> amount."""
-    st.markdown("**On-target earnings**")
-    table = pd.DataFrame({
-        "Rep": plan.reps["name"],
-        "ote": [None if o is None or pd.isna(o) else float(o) for o in plan.reps["ote"]],
-    })  # fmt: skip
-    typed = st.data_editor(
-        table, hide_index=True, key=f"ote_editor_{plan.scope_key}", disabled=["Rep"],
-        column_config={"ote": st.column_config.NumberColumn(
-            "On-target earnings (a year)", format=tables.money_format(currency), min_value=0)},
-    )  # fmt: skip
-    ote = {}
-    for user_id, value in zip(plan.reps["user_id"], typed["ote"], strict=True):
-        ote[int(user_id)] = None if value is None or pd.isna(value) else str(value)
-    years = {row[0]: sum(row[1:], Decimal(0)) for row in edited}
-    ratios = [planning.ote_ratio(years[u], None if o is None else Decimal(o))
-              for u, o in ote.items()]  # fmt: skip
-    st.dataframe(
-        pd.DataFrame({
-            "Rep": plan.reps["name"],
-            "Year's quota": [float(years[u]) for u in ote],
-            "Quota / OTE": [None if r is None else float(r) for r in ratios],
-            "Check": [planning.ote_flag(r) for r in ratios],
-        }),
-        hide_index=True, key="ote_ratios",
-        column_config={"Year's quota": st.column_config.NumberColumn(
-                           format=tables.money_format(currency)),
-                       "Quota / OTE": st.column_config.NumberColumn(format="%.1fx")},
-    )  # fmt: skip
-    low, high = planning.OTE_RATIO
-    st.caption(f"A year's quota is usually {low}-{high}x on-target earnings; blank earnings are "
-               "not checked.")  # fmt: skip
-    return ote
-
-
-def save(
-    user: users.User, plan: planning.Plan, edited: list, team_id: int | None, ote: dict
-) -> None:
-    columns = [quotas.month_column(m) for m in plan.months]
-    reps = plan.reps[["user_id", "name", "ote"]].copy()
-    for index, column in enumerate(columns, start=1):
-        reps[column] = [row[index] for row in edited]
-    final = planning.Plan(plan.year_start, plan.scope_key, plan.scope_name, plan.target,
-                          plan.months, plan.scope_months, reps, plan.over_assignment)  # fmt: skip
+    edits = st.session_state.get(key, {}).get("edited_rows", {})
     try:
-        changed = planning.save(store.write_cursor(), user, final, team_id, ote)
+        return planning.with_edits(plan, edits)
+    except validation.ValidationError as exc:
+        outcome.show_problems(exc)
+        return None, {}
+
+
+def save(user: users.User, plan: planning.Plan, team_id: int | None, ote: dict) -> None:
+    try:
+        changed = planning.save(store.write_cursor(), user, plan, team_id, ote)
     except validation.ValidationError as exc:
         outcome.show_problems(exc)
     except (permissions.PermissionDenied, engine.Busy, db.DatabaseError) as exc:
