@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 import pandas as pd
 
@@ -30,16 +30,29 @@ OTE_RATIO = (Decimal(3), Decimal(5))  # a year's quota / on-target earnings, usu
 def split(total: Decimal, weights: list[Decimal]) -> list[Decimal]:
     """``total`` in cents over parts in proportion to ``weights`` (equal parts when the
     weights add up to nothing), adding up exactly."""
+    return split_whole(total, whole_weights(weights))
+
+
+def whole_weights(weights: list[Decimal]) -> list[int]:
+    """The weights scaled to whole numbers (all by the same power of ten), so every
+    share and remainder of a split is exact integer arithmetic; all ones when they add
+    up to nothing. Made once for the twelve months a rep's weight is used in."""
+    if sum(weights, Decimal(0)) <= 0:
+        return [1] * len(weights)
+    places = max(0, *(-w.as_tuple().exponent for w in weights))
+    return [int(w.scaleb(places)) for w in weights]  # exact: no fraction is left
+
+
+def split_whole(total: Decimal, whole: list[int]) -> list[Decimal]:
     cents = int((total / CENT).to_integral_value(ROUND_HALF_UP))
-    if not weights:
+    if not whole:
         return []
-    weight_sum = sum(weights, Decimal(0))
-    shares = [Decimal(1)] * len(weights) if weight_sum <= 0 else list(weights)
-    share_sum = sum(shares, Decimal(0))
-    exact = [Decimal(cents) * share / share_sum for share in shares]
-    floors = [int(value.to_integral_value(ROUND_DOWN)) for value in exact]
+    weight_sum = sum(whole)
+    floors = [cents * w // weight_sum for w in whole]
+    remainders = [cents * w % weight_sum for w in whole]
     left = cents - sum(floors)
-    order = sorted(range(len(exact)), key=lambda i: (-(exact[i] - floors[i]), i))
+    # Largest remainder first; a stable sort keeps ties in order (the earlier part first).
+    order = sorted(range(len(whole)), key=remainders.__getitem__, reverse=True)
     for index in order[:left]:
         floors[index] += 1
     return [Decimal(part) * CENT for part in floors]
@@ -130,11 +143,11 @@ def propose(
     months = quotas.months(year_start)
     scope_months = split(target, found.seasonality)
     weights = [Decimal(w) for w in found.reps["won"]] if by_history else []
-    weights = weights or [Decimal(1)] * len(found.reps)
+    whole = whole_weights(weights or [Decimal(1)] * len(found.reps))
     reps = found.reps[["user_id", "name", "ote"]].copy()
     for month, amount in zip(months, scope_months, strict=True):
         reps_total = (amount * (1 + over_assignment)).quantize(CENT, rounding=ROUND_HALF_UP)
-        reps[quotas.month_column(month)] = split(reps_total, weights)
+        reps[quotas.month_column(month)] = split_whole(reps_total, whole)
     reps["total"] = [sum(row, Decimal(0)) for row in reps[[quotas.month_column(m)
                                                           for m in months]].values]  # fmt: skip
     return Plan(year_start, scope_key, scope_name, target, months, scope_months, reps,
