@@ -317,3 +317,41 @@ def test_accuracy_of_each_method_on_two_past_quarters(tmp_path):
     )
     assert summary.loc["Weighted forecast", "points"] == 16
     con.close()
+
+
+def test_the_weighted_forecast_rounds_once_after_adding_every_category(tmp_path):
+    """Two open deals of 10.10 in Prospecting (5%), one called Commit: 0.505 weighted
+    each. Rounded once, 1.01; rounding each category first would give 0.51 + 0.51."""
+    opened = datetime(2026, 10, 5, 9)
+    path = given(
+        tmp_path / "cents.duckdb",
+        teams=[{"id": 2, "name": "Alpha", "manager_id": 2}],
+        users=[
+            {"id": 2, "name": "Mia Manager", "role": "manager", "team_id": 2},
+            {"id": 10, "name": "Ann Rep", "role": "rep", "team_id": 2, "manager_id": 2},
+        ],
+        deals=[
+            Deal(1, 10, "Pipeline", [Version(opened, "Prospecting", "10.10", date(2026, 12, 10))]),
+            Deal(
+                2,
+                10,
+                "Called",
+                [
+                    Version(
+                        opened,
+                        "Prospecting",
+                        "10.10",
+                        date(2026, 12, 11),
+                        forecast_category="Commit",
+                    )
+                ],
+            ),
+        ],  # fmt: skip
+    )
+    con = db.connect(path)
+    try:
+        found = forecast.for_quarter(con, AS_OF)
+    finally:
+        con.close()
+    assert found["weighted_open"] == Decimal("1.01")
+    assert found["weighted_forecast"] == Decimal("1.01")

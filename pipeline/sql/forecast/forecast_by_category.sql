@@ -2,10 +2,12 @@
 -- the scope: deals won with closed_at in [start, as-of end) count as Closed; open deals
 -- with a close date in [start, end) count in their forecast category (the deal's own,
 -- else its stage's). weighted is exact (amount x probability, unrounded): the figure
--- rounds to the cent once, after adding.
+-- rounds to the cent once, after adding. Both sides of the union are cast to six
+-- decimals: a union with the closed side's two would round each category's weighted sum
+-- to the cent, and the total could be a cent off.
 WITH closed AS (
-    SELECT 'Closed' AS category, sum(deal.amount) AS amount, sum(deal.amount) AS weighted,
-           count(*) AS deals
+    SELECT 'Closed' AS category, sum(deal.amount) AS amount,
+           CAST(sum(deal.amount) AS DECIMAL(38, 6)) AS weighted, count(*) AS deals
     FROM won_as_of($as_of_end, $current) AS deal
     WHERE deal.closed_at >= $start AND deal.closed_at < least($end, $as_of_end)
       AND in_scope(deal.owner_id, $team_id, $owner_id)
@@ -31,7 +33,8 @@ open_in_period AS (
     SELECT
         coalesce(o.forecast_category, stage.forecast_category) AS category,
         sum(o.amount) AS amount,
-        sum(o.amount * coalesce(o.probability_override, stage.probability)) AS weighted,
+        CAST(sum(o.amount * coalesce(o.probability_override, stage.probability))
+             AS DECIMAL(38, 6)) AS weighted,
         sum(o.deals) AS deals
     FROM open_by_stage AS o
     JOIN stages AS stage ON stage.id = o.stage_id
