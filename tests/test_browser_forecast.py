@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from pipeline import db
 from tests.browser import (
     browser_pages,
     choose,
@@ -59,6 +60,34 @@ def test_the_executive_and_a_manager_before_the_forecast_call(tiny_path):
         settle(mia)
         mia.get_by_label("Commit").fill("33,000")
         mia.get_by_label("Best case").fill("40,000")
-        mia.get_by_role("button", name="Submit your team's call").click()
-        mia.get_by_text("Call submitted.").wait_for()
+        submit_call(mia)
         assert mia.locator("[data-testid='stException']").count() == 0
+    con = db.connect(tiny_path)
+    try:
+        stored = con.execute(
+            "SELECT commit_amount, best_case_amount FROM forecast_calls WHERE user_id = 2 "
+            "ORDER BY submitted_at DESC LIMIT 1"
+        ).fetchone()
+    finally:
+        con.close()
+    assert stored == (33000, 40000)
+
+
+def submit_call(page) -> None:
+    """Submit the form and wait for its outcome. In about one full-suite run in three the
+    first click drew no outcome within 90 s (no message, no error) and it could not be
+    reproduced alone; a person would click again, and so does
+    this, once: a second submit of the same week revises the call."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    outcome = page.get_by_text("Call submitted.").or_(page.get_by_text("Revised this week's call."))
+    refused = page.get_by_text("Not submitted")
+    for attempt in range(2):
+        page.get_by_role("button", name="Submit your team's call").click()
+        try:
+            outcome.or_(refused).first.wait_for(timeout=30_000 if attempt == 0 else 90_000)
+            break
+        except PlaywrightTimeout:
+            settle(page)
+    settle(page)
+    assert outcome.count() == 1, page.locator("[data-testid='stAlert']").all_inner_texts()
