@@ -13,11 +13,7 @@ by_furthest AS (
     GROUP BY ALL
 ),
 
-steps AS (
-    SELECT name AS stage, row_number() OVER (ORDER BY position) AS step
-    FROM stages
-    WHERE pipeline = $pipeline AND NOT is_closed
-)
+steps AS (SELECT name AS stage, step FROM pipeline_steps($pipeline))
 
 SELECT
     steps.step,

@@ -20,11 +20,7 @@ WITH closed AS (
                  $deal_type, $source, $size, $large_from)
 ),
 
-steps AS (
-    SELECT id, name, row_number() OVER (ORDER BY position) AS step
-    FROM stages
-    WHERE pipeline = $pipeline AND NOT is_closed
-),
+steps AS (SELECT * FROM pipeline_steps($pipeline)),
 
 furthest AS (
     SELECT history.deal_id, max(steps.step) AS step

@@ -10,11 +10,7 @@ WITH closed AS (
       AND in_scope(deal.owner_id, $team_id, $owner_id)
 ),
 
-steps AS (
-    SELECT id, name, row_number() OVER (ORDER BY position) AS step
-    FROM stages
-    WHERE pipeline = $pipeline AND NOT is_closed
-),
+steps AS (SELECT * FROM pipeline_steps($pipeline)),
 
 furthest AS (
     SELECT history.deal_id, max(steps.step) AS step

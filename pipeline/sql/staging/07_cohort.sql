@@ -13,26 +13,37 @@
 --   one after it, ends the run there). A won deal counts as won strictly only after
 --   passing every step so.
 -- Backward moves and re-entries do not count twice: only each step's first entry does.
+-- The open stages of a pipeline with their step (1, 2, ...) in pipeline order.
+CREATE OR REPLACE MACRO pipeline_steps(pipeline_name) AS TABLE
+    SELECT id, name, row_number() OVER (ORDER BY position) AS step
+    FROM stages
+    WHERE pipeline = pipeline_name AND NOT is_closed;
+
+-- The cohort itself: the deals of the scope and cut created in the window, in the
+-- pipeline, as they stand now.
+CREATE OR REPLACE MACRO cohort_members(created_from, created_to, pipeline_name, scope_team,
+                                       scope_person, cut_segment, cut_type, cut_source,
+                                       cut_size, large_from) AS TABLE
+    SELECT deal.id, deal.name, deal.status, deal.amount, deal.owner_id, deal.created_at
+    FROM deals AS deal
+    JOIN stages AS stage ON stage.id = deal.stage_id
+    LEFT JOIN accounts AS account ON account.id = deal.account_id
+    WHERE deal.created_at >= created_from AND deal.created_at < created_to
+      AND stage.pipeline = pipeline_name
+      AND in_scope(deal.owner_id, scope_team, scope_person)
+      AND in_cut(account.segment, deal.deal_type, deal.source, deal.amount, cut_segment,
+                 cut_type, cut_source, cut_size, large_from);
+
 CREATE OR REPLACE MACRO cohort_furthest(created_from, created_to, pipeline_name, scope_team,
                                         scope_person, cut_segment, cut_type, cut_source,
                                         cut_size, large_from) AS TABLE
     WITH cohort AS (
-        SELECT deal.id, deal.name, deal.status, deal.amount, deal.owner_id, deal.created_at
-        FROM deals AS deal
-        JOIN stages AS stage ON stage.id = deal.stage_id
-        LEFT JOIN accounts AS account ON account.id = deal.account_id
-        WHERE deal.created_at >= created_from AND deal.created_at < created_to
-          AND stage.pipeline = pipeline_name
-          AND in_scope(deal.owner_id, scope_team, scope_person)
-          AND in_cut(account.segment, deal.deal_type, deal.source, deal.amount, cut_segment,
-                     cut_type, cut_source, cut_size, large_from)
+        SELECT * FROM cohort_members(created_from, created_to, pipeline_name, scope_team,
+                                     scope_person, cut_segment, cut_type, cut_source,
+                                     cut_size, large_from)
     ),
 
-    steps AS (
-        SELECT id, row_number() OVER (ORDER BY position) AS step
-        FROM stages
-        WHERE pipeline = pipeline_name AND NOT is_closed
-    ),
+    steps AS (SELECT * FROM pipeline_steps(pipeline_name)),
 
     per_deal AS (
         SELECT history.deal_id, max(steps.step) AS furthest
@@ -53,22 +64,12 @@ CREATE OR REPLACE MACRO cohort_progress(created_from, created_to, pipeline_name,
                                         scope_person, cut_segment, cut_type, cut_source,
                                         cut_size, large_from) AS TABLE
     WITH cohort AS (
-        SELECT deal.id, deal.name, deal.status, deal.amount, deal.owner_id, deal.created_at
-        FROM deals AS deal
-        JOIN stages AS stage ON stage.id = deal.stage_id
-        LEFT JOIN accounts AS account ON account.id = deal.account_id
-        WHERE deal.created_at >= created_from AND deal.created_at < created_to
-          AND stage.pipeline = pipeline_name
-          AND in_scope(deal.owner_id, scope_team, scope_person)
-          AND in_cut(account.segment, deal.deal_type, deal.source, deal.amount, cut_segment,
-                     cut_type, cut_source, cut_size, large_from)
+        SELECT * FROM cohort_members(created_from, created_to, pipeline_name, scope_team,
+                                     scope_person, cut_segment, cut_type, cut_source,
+                                     cut_size, large_from)
     ),
 
-    steps AS (
-        SELECT id, row_number() OVER (ORDER BY position) AS step
-        FROM stages
-        WHERE pipeline = pipeline_name AND NOT is_closed
-    ),
+    steps AS (SELECT * FROM pipeline_steps(pipeline_name)),
 
     visits AS (
         SELECT history.deal_id, steps.step, min(history.version) AS first_version
