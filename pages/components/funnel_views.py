@@ -283,14 +283,15 @@ def qualification_section(f: Filters, span, pipeline: str, cut: funnel.Cut) -> N
             "Not: win rate": found["other_win_rate"],
             "Not: median cycle": found["other_cycle_days"],
         })  # fmt: skip
-        rate, days = st.column_config.NumberColumn, st.column_config.NumberColumn
+        rate = st.column_config.NumberColumn(format="percent")
+        days = st.column_config.NumberColumn(format="%.0f days")
         st.dataframe(
             shown, hide_index=True, key="qualification_table",
             column_config={
-                "Qualified: win rate": rate(format="percent"),
-                "Not: win rate": rate(format="percent"),
-                "Qualified: median cycle": days(format="%.0f days"),
-                "Not: median cycle": days(format="%.0f days"),
+                "Qualified: win rate": rate,
+                "Not: win rate": rate,
+                "Qualified: median cycle": days,
+                "Not: median cycle": days,
             },
         )  # fmt: skip
     how_computed("qualification", funnel.qualified_against_not)
