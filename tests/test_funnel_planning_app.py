@@ -49,7 +49,14 @@ def metrics(at: AppTest) -> dict:
 def test_every_funnel_section_runs(open_page, funnel_path, user):
     at = open_page(funnel_path, FUNNEL, user, **QUERY)
     assert not at.exception
-    for name in ("Funnels", "Conversion", "Time in stage", "Loss reasons"):
+    for name in (
+        "Funnels",
+        "Conversion",
+        "Time in stage",
+        "Loss reasons",
+        "Qualification",
+        "Profitability",
+    ):
         assert not tab(at, "funnel_section", name).exception, name
 
 
