@@ -20,9 +20,9 @@ OUTCOMES = {
 MIDDAY = time(12)  # an activity logged for an earlier day is recorded at its midday
 
 _INSERT = """
-INSERT INTO activities (deal_id, account_id, owner_id, kind, outcome, note, done_at, created_at)
-VALUES ($deal_id, $account_id, $owner_id, $kind, $outcome, $note, $done_at, $created_at)
-RETURNING id
+INSERT INTO activities
+    (id, deal_id, account_id, owner_id, kind, outcome, note, done_at, created_at)
+VALUES ($id, $deal_id, $account_id, $owner_id, $kind, $outcome, $note, $done_at, $created_at)
 """
 # The deal's last touch and touch count (activities done while it was open) move on
 # without a new deal version: logging an activity is not an edit of the deal, so a form
@@ -73,7 +73,9 @@ def log(
         text = check.take(validation.text, note, "Note", validation.NOTE_LIMIT)
         check.raise_if_any()
         done_at = now if day == now.date() else datetime.combine(day, MIDDAY)
+        activity_id = engine.next_id(con, "activity_ids")
         params = {
+            "id": activity_id,
             "deal_id": deal_id,
             "account_id": deal["account_id"],
             "owner_id": actor.id,
@@ -83,7 +85,7 @@ def log(
             "done_at": done_at,
             "created_at": now,
         }
-        activity_id = con.execute(_INSERT, params).fetchone()[0]
+        con.execute(_INSERT, params)
         con.execute(_TOUCH, {"deal_id": deal_id, "done_at": done_at})
         db.record_change(
             con, "activity", user_id=actor.id, deal_id=deal_id, summary=f"Logged a {kind}", at=now

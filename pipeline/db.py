@@ -32,15 +32,20 @@ _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 _STAGING_NAME = re.compile(r"^\d{2}_[a-z0-9_]+\.sql$")
 
 
-def database_path() -> Path:
-    """The database file to use: ``$SALES_DB``, else ``data/sales.duckdb``."""
-    return Path(os.environ.get(ENV_VAR) or DEFAULT_PATH)
+def database_path() -> Path | str:
+    """The database to use: ``$SALES_DB`` (a file, or a postgresql:// URL), else
+    ``data/sales.duckdb``."""
+    chosen = os.environ.get(ENV_VAR) or str(DEFAULT_PATH)
+    return chosen if engine.is_postgres(chosen) else Path(chosen)
 
 
-def migrations() -> list[tuple[int, str]]:
-    """All migrations as (version, sql), in order."""
+def migrations(store: str = "duckdb") -> list[tuple[int, str]]:
+    """All migrations of a store ("duckdb" or "postgres") as (version, sql), in order."""
+    folder = resources.files("pipeline.migrations")
+    if store == "postgres":
+        folder = folder / "postgres"
     found = []
-    for entry in resources.files("pipeline.migrations").iterdir():
+    for entry in folder.iterdir():
         match = _MIGRATION_NAME.match(entry.name)
         if match:
             found.append((int(match.group(1)), entry.read_text(encoding="utf-8")))
@@ -61,14 +66,18 @@ def latest_version() -> int:
     return migrations()[-1][0]
 
 
-def connect(path: Path | str, *, read_only: bool = False) -> Connection:
-    """Open (creating if needed) and migrate the database at ``path``.
+def connect(location: Path | str, *, read_only: bool = False) -> Connection:
+    """Open (creating if needed) and migrate the database at ``location``: a DuckDB
+    file, or a postgresql:// URL.
 
     Every failure a user can cause (a locked file, a file that is not a database, a
-    database from a newer version, a folder that does not exist or cannot be written)
-    raises DatabaseError with a one-line reason.
+    database from a newer version, a folder that does not exist or cannot be written, a
+    PostgreSQL server that cannot be reached) raises DatabaseError with a one-line
+    reason.
     """
-    path = Path(path)
+    if engine.is_postgres(location):
+        return connect_postgres(str(location), read_only=read_only)
+    path = Path(location)
     if read_only and not path.exists():
         raise DatabaseError(f"No database at {path}.")
     if not path.parent.exists():  # a typo in --db or SALES_DB, not a place to create
@@ -97,6 +106,53 @@ def connect(path: Path | str, *, read_only: bool = False) -> Connection:
     return con
 
 
+def connect_postgres(url: str, *, read_only: bool = False) -> Connection:
+    """Open and migrate the PostgreSQL database at ``url``; the staging macros are
+    created in this connection's memory (PostgreSQL cannot hold them)."""
+    con = engine.open_postgres(url)
+    try:
+        if not read_only:
+            migrate_postgres(con)
+        with engine.creating_macros(con):
+            for _, sql in staging_macros():
+                con.execute(sql)
+        check_version(con, engine.describe(url))
+    except Exception:
+        con.close()
+        raise
+    return con
+
+
+def migrate_postgres(con: Connection) -> int:
+    """Apply every PostgreSQL migration newer than the database's version in one
+    PostgreSQL transaction, in PostgreSQL's own dialect. Replicas starting together
+    take turns (an advisory lock), so each migration runs once."""
+    with engine.postgres_session(con) as session, session.transaction():
+        session.execute("SELECT pg_advisory_xact_lock(hashtext('sales pipeline migrations'))")
+        has_meta = session.execute("SELECT to_regclass('public.meta') IS NOT NULL").fetchone()[0]
+        current = 0
+        if has_meta:
+            row = session.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            current = int(row[0]) if row else 0
+        elif session.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"
+        ).fetchone()[0]:
+            raise DatabaseError(
+                "This PostgreSQL database holds other tables and no dashboard schema; "
+                "choose an empty or dashboard database."
+            )
+        pending = [(v, sql) for v, sql in migrations("postgres") if v > current]
+        for version, sql in pending:
+            session.execute(sql)
+            session.execute(
+                "INSERT INTO meta VALUES ('schema_version', %s) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (str(version),),
+            )
+    engine.refresh_catalog(con)
+    return pending[-1][0] if pending else current
+
+
 def schema_version(con: Connection) -> int:
     """The schema version recorded in the file; 0 for a new, empty database."""
     has_meta = con.execute(
@@ -108,7 +164,7 @@ def schema_version(con: Connection) -> int:
     return int(row[0]) if row else 0
 
 
-def check_version(con: Connection, path: Path) -> None:
+def check_version(con: Connection, path: Path | str) -> None:
     found, known = schema_version(con), latest_version()
     if found > known:
         raise DatabaseError(
@@ -170,7 +226,8 @@ def create_staging(con: Connection) -> None:
 
 def user_tables(con: Connection) -> list[str]:
     rows = con.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+        "SELECT table_name FROM information_schema.tables "
+        "WHERE table_catalog = current_database() AND table_schema = current_schema()"
     ).fetchall()
     return [name for (name,) in rows]
 
@@ -206,7 +263,7 @@ def execute_with_frame(con: Connection, frame: pd.DataFrame, sql: str) -> None:
 
 def data_version(con: Connection) -> int:
     """The id of the latest change; cached query results are keyed by it."""
-    return con.execute("SELECT coalesce(max(id), 0) FROM change_log").fetchone()[0]
+    return engine.data_version(con)
 
 
 def record_change(
@@ -268,6 +325,10 @@ SEQUENCES = {
     "activity_ids": "SELECT coalesce(max(id), 0) FROM activities",
     "forecast_call_ids": "SELECT coalesce(max(id), 0) FROM forecast_calls",
     "stage_ids": "SELECT coalesce(max(id), 0) FROM stages",
+    "review_ids": "SELECT coalesce(max(id), 0) FROM reviews",
+    "review_item_ids": "SELECT coalesce(max(id), 0) FROM review_items",
+    "import_ids": "SELECT coalesce(max(id), 0) FROM imports",
+    "change_ids": "SELECT coalesce(max(id), 0) FROM change_log",
 }
 
 
@@ -277,7 +338,4 @@ def advance_sequences(con: Connection) -> None:
     for sequence, highest_id_sql in SEQUENCES.items():
         highest = con.execute(highest_id_sql).fetchone()[0]
         if highest:
-            con.execute(
-                "SELECT max(nextval($sequence)) FROM range($n)",
-                {"sequence": sequence, "n": highest},
-            )
+            engine.advance_sequence(con, sequence, highest)

@@ -20,6 +20,7 @@ each team has its own plan, which its reps' plans add up to a little more than.
 from __future__ import annotations
 
 import os
+import tempfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -28,7 +29,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from pipeline import db, history, periods
+from pipeline import copying, db, engine, history, periods
 
 DAY = np.timedelta64(1, "D")
 SECOND = np.timedelta64(1, "s")
@@ -890,11 +891,18 @@ def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
     return {name for (name,) in rows}
 
 
-def build(path: Path | str, spec: DemoSpec) -> Path:
+def build(path: Path | str, spec: DemoSpec) -> Path | str:
     """Write a demo database to ``path`` atomically: built beside it, then moved in place.
+    On PostgreSQL (a postgresql:// URL) it is built in a temporary file, then copied in
+    over whatever the database held, in one transaction.
 
     A database still open elsewhere is refused before anything is generated.
     """
+    if engine.is_postgres(path):
+        with tempfile.TemporaryDirectory() as folder:
+            built = build(Path(folder) / "demo.duckdb", spec)
+            copying.copy_database(built, path, replace=True)
+        return path
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)  # building the demo is asked for
     if path.exists():
@@ -917,7 +925,11 @@ def build(path: Path | str, spec: DemoSpec) -> Path:
 def ensure_current(path: Path | str, today: date) -> str | None:
     """Make the demo look current: create it when there is no database, and rebuild it
     (same seed and size, anchored to today) when it is from an earlier day and nobody
-    has edited it. A real (non-demo) database is never touched. Returns what was done."""
+    has edited it. A real (non-demo) database is never touched, nor is PostgreSQL: a store
+    several replicas share gets a demo only on request (``python -m pipeline demo``).
+    Returns what was done."""
+    if engine.is_postgres(path):
+        return None
     path = Path(path)
     if not path.exists():
         build(path, DemoSpec(as_of=today))

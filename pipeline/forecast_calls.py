@@ -17,10 +17,9 @@ ORDER BY submitted_at DESC
 LIMIT 1
 """
 _INSERT = """
-INSERT INTO forecast_calls (user_id, quarter_start, submitted_at, commit_amount,
+INSERT INTO forecast_calls (id, user_id, quarter_start, submitted_at, commit_amount,
                             best_case_amount, note)
-VALUES ($user_id, $quarter_start, $at, $commit, $best_case, $note)
-RETURNING id
+VALUES ($id, $user_id, $quarter_start, $at, $commit, $best_case, $note)
 """
 _REVISE = """
 UPDATE forecast_calls
@@ -70,8 +69,9 @@ def submit(
             con.execute(_REVISE, {**params, "id": found[0]})
             call_id, revised = found[0], True
         else:
-            row = {**params, "user_id": actor.id, "quarter_start": quarter}
-            call_id, revised = con.execute(_INSERT, row).fetchone()[0], False
+            call_id, revised = engine.next_id(con, "forecast_call_ids"), False
+            row = {**params, "id": call_id, "user_id": actor.id, "quarter_start": quarter}
+            con.execute(_INSERT, row)
         db.record_change(con, "forecast_call", user_id=actor.id, summary="Forecast call", at=now)
         return call_id, revised
 

@@ -74,17 +74,17 @@ def keep(con: duckdb.DuckDBPyConnection, actor: users.User, deal_ids: list[int])
     def work() -> int:
         kept = con.execute(
             "UPDATE missing_deals SET kept_at = $at, kept_by = $actor "
-            "WHERE list_contains($ids, deal_id) AND kept_at IS NULL RETURNING deal_id",
+            "WHERE list_contains($ids, deal_id) AND kept_at IS NULL",
             {"at": datetime.now(), "actor": actor.id, "ids": deal_ids},
-        ).fetchall()
+        ).fetchone()[0]
         if kept:
             db.record_change(
                 con,
                 "missing_deals",
                 user_id=actor.id,
-                summary=f"Kept {len(kept)} deals missing from an import open",
+                summary=f"Kept {kept} deals missing from an import open",
             )
-        return len(kept)
+        return kept
 
     return engine.transaction(con, work)
 

@@ -137,16 +137,16 @@ def save(con: duckdb.DuckDBPyConnection, actor: users.User, review: Review, *, n
     check_window(review.window_start, review.window_end, now)
 
     def work() -> int:
-        review_id = con.execute(
-            "INSERT INTO reviews (team_id, owner_id, review_date, created_by, notes, "
-            "window_start, window_end, quarter_start, attendees, saved_at) VALUES ($team, "
-            "$owner, $day, $actor, $notes, $start, $end, $quarter, $attendees, $now) "
-            "RETURNING id",
-            {"team": review.team_id, "owner": review.owner_id, "day": now.date(),
+        review_id = engine.next_id(con, "review_ids")
+        con.execute(
+            "INSERT INTO reviews (id, team_id, owner_id, review_date, created_by, notes, "
+            "window_start, window_end, quarter_start, attendees, saved_at) VALUES ($id, $team, "
+            "$owner, $day, $actor, $notes, $start, $end, $quarter, $attendees, $now)",
+            {"id": review_id, "team": review.team_id, "owner": review.owner_id, "day": now.date(),
              "actor": actor.id, "notes": notes, "start": review.window_start,
              "end": review.window_end, "quarter": review.quarter_start,
              "attendees": attendees, "now": now},
-        ).fetchone()[0]  # fmt: skip
+        )  # fmt: skip
         for position, (deal_id, note, decision) in enumerate(agenda, start=1):
             con.execute(
                 "INSERT INTO review_items (review_id, kind, position, deal_id, note, decision) "

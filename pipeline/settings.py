@@ -145,7 +145,7 @@ def save_stages(con: duckdb.DuckDBPyConnection, actor: User, edited: pd.DataFram
                 "exit_checklist = $checklist WHERE id = $id AND (name, probability, "
                 "forecast_category, coalesce(entry_criteria, ''), coalesce(exit_checklist, '')) "
                 "IS DISTINCT FROM ($name, $probability, $category, coalesce($entry, ''), "
-                "coalesce($checklist, '')) RETURNING id",
+                "coalesce($checklist, ''))",
                 {
                     "id": stage_id,
                     "name": name,
@@ -154,8 +154,8 @@ def save_stages(con: duckdb.DuckDBPyConnection, actor: User, edited: pd.DataFram
                     "entry": text_or_none(row.entry_criteria),
                     "checklist": text_or_none(row.exit_checklist),
                 },
-            ).fetchall()
-            changed += len(result)
+            ).fetchone()
+            changed += result[0]
         if changed:
             db.record_change(con, "stages", user_id=actor.id, summary=f"{changed} stages edited")
         return changed

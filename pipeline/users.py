@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import bcrypt
 import duckdb
 
-from pipeline import db, validation
+from pipeline import db, engine, validation
 
 ROLES = ("rep", "manager", "executive", "admin")
 DEAL_OWNER_ROLES = ("rep", "manager")
@@ -157,10 +157,12 @@ def create(
         manager = con.execute(
             "SELECT manager_id FROM teams WHERE id = $id", {"id": team_id}
         ).fetchone()[0]
-    user_id = con.execute(
-        "INSERT INTO users (name, email, role, team_id, manager_id, password_hash) "
-        "VALUES ($name, $email, $role, $team_id, $manager_id, $hash) RETURNING id",
+    user_id = engine.next_id(con, "user_ids")
+    con.execute(
+        "INSERT INTO users (id, name, email, role, team_id, manager_id, password_hash) "
+        "VALUES ($id, $name, $email, $role, $team_id, $manager_id, $hash)",
         {
+            "id": user_id,
             "name": name,
             "email": email.strip().lower(),
             "role": role,
@@ -168,7 +170,7 @@ def create(
             "manager_id": manager if role != "manager" else None,
             "hash": hash_password(password),
         },
-    ).fetchone()[0]
+    )
     db.record_change(con, "users", summary=f"Added {role} {email.strip().lower()}")
     return user_id
 

@@ -123,6 +123,7 @@ def test_a_date_before_any_data(app, tiny_path):
     assert metric(at, "Year to date · won").value == "$0"
 
 
+@pytest.mark.file_store
 def test_an_unreadable_database_gets_one_line(app, tmp_path):
     path = tmp_path / "broken.duckdb"
     path.write_text("not a database" * 100)
@@ -145,6 +146,7 @@ def test_overview_on_the_demo_database(app, tmp_path):
     assert teams.loc[top, "Reps"].sum() == 24
 
 
+@pytest.mark.file_store
 def test_first_start_without_a_database_builds_the_demo(app, tmp_path):
     path = tmp_path / "data" / "sales.duckdb"
     at = app(path, user=None)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import subprocess
 import sys
 
-import duckdb
+import pytest
+
+from pipeline import db
 
 
 def run(*args: str, env_db=None, stdin: str | None = None):
@@ -30,13 +32,14 @@ def test_demo_builds_a_database(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "300 deals as of 2026-03-31" in result.stdout
-    con = duckdb.connect(str(path), read_only=True)
+    con = db.connect(path, read_only=True)
     assert con.execute("SELECT count(*) FROM deals").fetchone()[0] == 300
     assert con.execute("SELECT value FROM settings WHERE key = 'demo_anchor'").fetchone()[0] == (
         "2026-03-31"
     )
 
 
+@pytest.mark.file_store
 def test_demo_uses_sales_db_from_the_environment(tmp_path):
     path = tmp_path / "env.duckdb"
     result = run("demo", "--deals", "100", env_db=path)
@@ -44,6 +47,7 @@ def test_demo_uses_sales_db_from_the_environment(tmp_path):
     assert path.exists()
 
 
+@pytest.mark.file_store
 def test_bad_arguments_get_one_line(tmp_path):
     result = run("demo", "--db", str(tmp_path / "x.duckdb"), "--as-of", "31/03/2026")
     assert result.returncode == 2
@@ -69,7 +73,7 @@ def test_users_are_added_listed_and_disabled(tiny_path):
     assert (
         run(*db_args, "disable", "nia@example.com").stdout == "nia@example.com is now disabled.\n"
     )
-    con = duckdb.connect(str(tiny_path), read_only=True)
+    con = db.connect(tiny_path, read_only=True)
     row = con.execute("SELECT active, password_hash FROM users WHERE email = 'nia@example.com'")
     active, hashed = row.fetchone()
     assert not active and hashed.startswith("$2b$")
@@ -106,7 +110,7 @@ def test_quotas_upload_and_download(tiny_path, tmp_path):
         "2027-01,20000.00,West,",
         "2027-01,9000.50,,dee@example.com",
     ]
-    con = duckdb.connect(str(tiny_path), read_only=True)
+    con = db.connect(tiny_path, read_only=True)
     assert con.execute(
         "SELECT count(*) FROM change_log WHERE kind = 'quotas' AND user_id IS NULL"
     ).fetchone() == (1,)

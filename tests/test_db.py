@@ -36,6 +36,7 @@ def test_a_newer_schema_is_refused(tmp_path):
         db.connect(path)
 
 
+@pytest.mark.file_store
 def test_an_older_schema_is_upgraded(tmp_path, monkeypatch):
     path = tmp_path / "old.duckdb"
     db.connect(path).close()
@@ -46,6 +47,7 @@ def test_an_older_schema_is_upgraded(tmp_path, monkeypatch):
     assert "upgrade_probe" in db.user_tables(con)
 
 
+@pytest.mark.file_store
 def test_a_file_that_is_not_a_database(tmp_path):
     path = tmp_path / "notes.duckdb"
     path.write_text("opportunity,amount\n1,100\n" * 500)
@@ -53,6 +55,7 @@ def test_a_file_that_is_not_a_database(tmp_path):
         db.connect(path)
 
 
+@pytest.mark.file_store
 def test_a_foreign_duckdb_file_is_not_taken_over(tmp_path):
     path = tmp_path / "other.duckdb"
     other = duckdb.connect(str(path))
@@ -62,6 +65,7 @@ def test_a_foreign_duckdb_file_is_not_taken_over(tmp_path):
         db.connect(path)
 
 
+@pytest.mark.file_store
 def test_a_file_locked_by_another_process(tmp_path):
     path = tmp_path / "locked.duckdb"
     db.connect(path).close()
@@ -82,6 +86,7 @@ def test_data_version_counts_recorded_changes(tmp_path):
     ]
 
 
+@pytest.mark.file_store
 def test_an_idle_connection_does_not_block_checkpoints(tmp_path):
     """The app keeps one connection open for the server's life and only reads through
     cursors of it: opening it must leave no transaction behind, or no checkpoint could

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 import pytest
 
-from pipeline import db, deals, permissions, users, validation
+from pipeline import db, deals, engine, permissions, users, validation
 from tests.conftest import facts_out_of_line
 
 NOW = datetime(2026, 11, 20, 10, 0)
@@ -303,7 +303,7 @@ def test_two_sessions_saving_at_once_exactly_one_wins(tiny):
     outcomes: dict[str, object] = {}
 
     def session(name: str, actor, amount: str) -> None:
-        con = tiny.cursor()
+        con = engine.cursor(tiny)
         start.wait()
         try:
             outcomes[name] = deals.save(con, actor, 13, 1, {"amount": amount})
@@ -344,7 +344,7 @@ def test_eight_writers_two_hundred_edits_each_all_land_exactly(tmp_path):
     failures: list[BaseException] = []
 
     def writer(thread: int, deal_id: int, owner_id: int, version: int) -> None:
-        cursor = con.cursor()
+        cursor = engine.cursor(con)
         owner = users.get(cursor, owner_id)
         try:
             for edit in range(200):

@@ -154,6 +154,7 @@ def test_ids_continue_after_the_bulk_load(tmp_path):
     assert scalar(con, "SELECT id FROM teams WHERE name = 'New team'") == 7  # 4 teams, 2 regions
 
 
+@pytest.mark.file_store
 def test_ensure_current_creates_then_moves_forward(tmp_path):
     path = tmp_path / "sales.duckdb"
     assert "Created" in demo.ensure_current(path, date(2026, 11, 20))
@@ -173,6 +174,7 @@ def test_a_real_database_is_never_replaced(tiny_path):
     assert demo.ensure_current(tiny_path, date(2030, 1, 1)) is None
 
 
+@pytest.mark.file_store
 def test_building_over_a_database_in_use_is_refused(tmp_path):
     path = demo.build(tmp_path / "busy.duckdb", demo.DemoSpec(deals=100, as_of=AS_OF))
     with database_held_by_another_process(path):

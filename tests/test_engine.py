@@ -31,7 +31,7 @@ def test_a_conflicting_write_runs_again(tmp_path):
     second attempt reads again and lands."""
     path = tmp_path / "t.duckdb"
     con = db.connect(path)
-    other = con.cursor()
+    other = engine.cursor(con)
     attempts = []
 
     def bump():
@@ -85,6 +85,7 @@ def test_rows_as_a_table_for_one_statement(tmp_path):
         con.execute("SELECT * FROM given_rows")
 
 
+@pytest.mark.file_store
 def test_problems_opening_a_file_in_one_line(tmp_path):
     missing = tmp_path / "no-such-folder" / "sales.duckdb"
     with pytest.raises(db.DatabaseError, match="does not exist; create it first"):

@@ -13,7 +13,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from pipeline import db, deals, demo, health, missing_deals, permissions, users, validation
+from pipeline import db, deals, demo, engine, health, missing_deals, permissions, users, validation
 from pipeline.figures import attainment
 from pipeline.imports import fields, importer, resolve
 from tests.conftest import facts_out_of_line
@@ -896,7 +896,7 @@ def test_an_import_and_a_stream_of_saves_both_land(tiny_path, tmp_path):
     saved, failures = [], []
 
     def rep_saving() -> None:
-        cursor = con.cursor()
+        cursor = engine.cursor(con)
         deal_id, owner_id, version = rep_deal
         owner = users.get(cursor, owner_id)
         importing.wait(timeout=60)
@@ -912,7 +912,7 @@ def test_an_import_and_a_stream_of_saves_both_land(tiny_path, tmp_path):
     saver.start()
     importing.set()
     try:
-        report = importer.run(con.cursor(), importer.Request("salesforce", files), actor=ada)
+        report = importer.run(engine.cursor(con), importer.Request("salesforce", files), actor=ada)
     finally:
         finished.set()
         saver.join(timeout=300)

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bench import crm_export
 from pipeline import db, health
 from tests.conftest import database_held_by_another_process
@@ -50,6 +52,7 @@ def test_problems_exit_1_and_write_nothing(tmp_path):
     assert counts(tmp_path / "b.duckdb")["deals"] == 0
 
 
+@pytest.mark.file_store
 def test_a_database_held_by_another_process_is_named(tmp_path):
     path = tmp_path / "held.duckdb"
     db.connect(path).close()

@@ -37,6 +37,7 @@ def test_the_full_export_holds_no_secret(tiny):
     assert "auth_cookie_key" not in db.all_settings(tiny)  # what pages read
 
 
+@pytest.mark.file_store
 def test_an_upgrade_rotates_the_cookie_key(tmp_path, monkeypatch):
     """Earlier versions exported the key: opening such a file drops it, so a cookie
     signed with a leaked key no longer signs anyone in (tests/test_browser_security.py

@@ -16,7 +16,7 @@ from datetime import date
 import duckdb
 import streamlit as st
 
-from pipeline import db, demo
+from pipeline import db, demo, engine
 
 
 @st.cache_resource(show_spinner="Preparing the demo database…")
@@ -97,7 +97,7 @@ def run_state() -> RunState:
         return state
     path = database_path()
     shared = connection(path)
-    with shared.cursor() as reader:
+    with engine.cursor(shared) as reader:
         version = db.data_version(reader)
     state = RunState(path, shared, version)
     if in_page_run():
@@ -108,7 +108,7 @@ def run_state() -> RunState:
 def cursor() -> duckdb.DuckDBPyConnection:
     """A fresh cursor on the shared connection (opened by open_database)."""
     state = st.session_state.get(RUN_STATE)
-    return (state.connection if state else connection(database_path())).cursor()
+    return engine.cursor(state.connection if state else connection(database_path()))
 
 
 def write_cursor() -> duckdb.DuckDBPyConnection:

@@ -492,6 +492,8 @@ def write_import(con, request: Request, report: Report, actor_id, step: Progress
         raise Refused
     count_outcomes(con, report, ownerless)
     step(0.8, "Writing deals and their history")
+    new_deals = con.execute("SELECT count(*) FROM import_deals WHERE outcome = 'new'").fetchone()
+    con.execute(sql_text("new_ids"), {"ids": engine.reserve_ids(con, "deal_ids", new_deals[0])})
     report.versions_added = con.execute(sql_text("new_versions")).fetchone()[0]
     report.versions_added += report.changed
     con.execute(sql_text("apply_deals"))
@@ -658,12 +660,14 @@ ON CONFLICT DO NOTHING
 def log_import(con, request: Request, report: Report, actor_id, started: datetime) -> int:
     """Record the import run; returns its id."""
     names = [f.name for f in report.files]
-    import_id = con.execute(
-        "INSERT INTO imports (started_at, finished_at, user_id, source, files, rows_read, "
+    import_id = engine.next_id(con, "import_ids")
+    con.execute(
+        "INSERT INTO imports (id, started_at, finished_at, user_id, source, files, rows_read, "
         "deals_added, deals_changed, deals_unchanged, deals_closed_missing, versions_added, "
-        "notes) VALUES ($started, $finished, $user, $source, $files, $rows, $added, "
-        "$changed, $unchanged, 0, $versions, $notes) RETURNING id",
+        "notes) VALUES ($id, $started, $finished, $user, $source, $files, $rows, $added, "
+        "$changed, $unchanged, 0, $versions, $notes)",
         {
+            "id": import_id,
             "started": started,
             "finished": datetime.now(),
             "user": actor_id,
@@ -676,7 +680,7 @@ def log_import(con, request: Request, report: Report, actor_id, started: datetim
             "versions": report.versions_added,
             "notes": json.dumps(report.notes),
         },
-    ).fetchone()[0]
+    )
     db.record_change(
         con,
         "import",

@@ -15,7 +15,7 @@ from decimal import Decimal
 import duckdb
 import pandas as pd
 
-from pipeline import db, org
+from pipeline import db, engine, org
 from pipeline.imports import sql_text
 
 WON_NAMES = {"won", "closedwon", "dealwon"}
@@ -164,11 +164,13 @@ def create_stages(con, pipeline, known, new, needs, order, created, presets) -> 
     fill_probabilities([s for s in specs if s[2] == "open"], order, created)
     made = []
     for name, stage_key, kind, probability, category in specs:
-        stage_id = con.execute(
-            "INSERT INTO stages (pipeline, position, name, probability, forecast_category, "
-            "is_closed, is_won) VALUES ($pipeline, 0, $name, $probability, $category, "
-            "$closed, $won) RETURNING id",
+        stage_id = engine.next_id(con, "stage_ids")
+        con.execute(
+            "INSERT INTO stages (id, pipeline, position, name, probability, forecast_category, "
+            "is_closed, is_won) VALUES ($id, $pipeline, 0, $name, $probability, $category, "
+            "$closed, $won)",
             {
+                "id": stage_id,
                 "pipeline": pipeline,
                 "name": name,
                 "probability": probability / 100,
@@ -176,7 +178,7 @@ def create_stages(con, pipeline, known, new, needs, order, created, presets) -> 
                 "closed": kind != "open",
                 "won": kind == "won",
             },
-        ).fetchone()[0]
+        )
         made.append((stage_id, stage_key))
         created.stages.append(f"{name} ({kind}, {float(probability):g}%)")
     renumber(con, pipeline, order)
@@ -381,9 +383,7 @@ def ensure_teams(con, people: list[Person], managers: set[str], created: Created
     teams = {}
     for name in sorted(wanted):
         if name not in existing:
-            existing[name] = con.execute(
-                "INSERT INTO teams (name) VALUES ($name) RETURNING id", {"name": name}
-            ).fetchone()[0]
+            existing[name] = new_team(con, name)
             created.teams.append(name)
         teams[name] = existing[name]
     return teams
@@ -441,9 +441,7 @@ def place_teams(con, above: dict[str, str], teams: dict[str, int], created: Crea
         return
     existing = dict(con.execute("SELECT name, id FROM teams").fetchall())
     for name in sorted(set(above.values()) - set(existing)):
-        existing[name] = con.execute(
-            "INSERT INTO teams (name) VALUES ($name) RETURNING id", {"name": name}
-        ).fetchone()[0]
+        existing[name] = new_team(con, name)
         created.teams.append(name)
     for team, parent in above.items():
         team_id, parent_id = existing.get(team) or teams.get(team), existing[parent]
@@ -531,3 +529,10 @@ def resolve_accounts(con: duckdb.DuckDBPyConnection, created: Created) -> None:
     before = con.execute("SELECT count(*) FROM accounts").fetchone()[0]
     con.execute(sql_text("resolve_accounts"))
     created.accounts += con.execute("SELECT count(*) FROM accounts").fetchone()[0] - before
+
+
+def new_team(con: duckdb.DuckDBPyConnection, name: str) -> int:
+    """Add the team ``name``; its id."""
+    team_id = engine.next_id(con, "team_ids")
+    con.execute("INSERT INTO teams (id, name) VALUES ($id, $name)", {"id": team_id, "name": name})
+    return team_id

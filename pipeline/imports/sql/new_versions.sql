@@ -5,12 +5,7 @@
 -- state in the deal file; without one, a deal that closed after it was created is open
 -- (in its pipeline's last open stage) until it closed. Consecutive versions that do
 -- not differ collapse into the first. The first version starts when the deal was
--- created.
-CREATE OR REPLACE TEMP TABLE import_new_ids AS
-SELECT row_number, nextval('deal_ids') AS deal_id
-FROM import_deals
-WHERE outcome = 'new';
-
+-- created. The new deals' ids are in import_new_ids (sql/new_ids.sql).
 INSERT INTO deal_history BY NAME
 WITH deal AS MATERIALIZED (
     SELECT d.*, ids.deal_id
