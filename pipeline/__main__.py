@@ -14,7 +14,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from pipeline import db, demo, engine, health, users, validation
+from pipeline import copying, db, demo, engine, health, users, validation
 
 
 def parse_day(text: str) -> date:
@@ -54,10 +54,35 @@ def build_parser() -> argparse.ArgumentParser:
     download.add_argument("file", type=Path, nargs="?", help="default: standard output")
     for command in commands.choices.values():
         add_db_option(command)
+    copy_cmd = commands.add_parser(
+        "copy",
+        help="copy a whole database to another store (a file to PostgreSQL, or back)",
+        description="Copy every table (deals with their history, activities, people, "
+        "quotas, settings) in one transaction, checked by each table's row count and "
+        "amount total before it commits. The target is created and migrated when new.",
+    )
+    copy_cmd.add_argument("--from", dest="source", required=True, help="file or postgresql:// URL")
+    copy_cmd.add_argument("--to", dest="target", required=True, help="file or postgresql:// URL")
+    copy_cmd.add_argument(
+        "--replace", action="store_true", help="replace what the target holds (else: empty only)"
+    )
     return parser
 
 
-DB_HELP = f"database file (default ${db.ENV_VAR} or {db.DEFAULT_PATH})"
+def run_copy(args: argparse.Namespace) -> None:
+    started = time.perf_counter()
+    tallies = copying.copy_database(args.source, args.target, replace=args.replace)
+    seconds = time.perf_counter() - started
+    print(
+        f"Copied {engine.describe(args.source)} to {engine.describe(args.target)} "
+        f"in {seconds:.1f} s; both hold:"
+    )
+    for tally in tallies:
+        amounts = "" if tally.amounts is None else f"  amounts {tally.amounts:,.2f}"
+        print(f"  {tally.table:<15} {tally.rows:>12,}{amounts}")
+
+
+DB_HELP = f"database file or postgresql:// URL (default ${db.ENV_VAR} or {db.DEFAULT_PATH})"
 
 
 def add_db_option(parser: argparse.ArgumentParser) -> None:
@@ -225,7 +250,10 @@ def run_demo(args: argparse.Namespace) -> None:
     started = time.perf_counter()
     demo.build(path, spec)
     seconds = time.perf_counter() - started
-    print(f"Built demo database {path}: {spec.deals:,} deals as of {spec.as_of} in {seconds:.1f} s")
+    print(
+        f"Built demo database {engine.describe(path)}: {spec.deals:,} deals as of "
+        f"{spec.as_of} in {seconds:.1f} s"
+    )
     print_info(path)
 
 
@@ -251,6 +279,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_import(args)
         elif args.command == "quotas":
             run_quotas(args)
+        elif args.command == "copy":
+            run_copy(args)
     except (db.DatabaseError, validation.ValidationError, engine.Busy) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -103,9 +103,8 @@ def tallies(con: Connection) -> list[Tally]:
     """Each table's row count and amount total, the copy's check."""
     found = []
     for table in TABLES:
-        rows = con.execute(
-            "SELECT count(*) FROM query_table($table)", {"table": table}
-        ).fetchone()[0]
+        count = con.execute("SELECT count(*) FROM query_table($table)", {"table": table})
+        rows = count.fetchone()[0]
         amounts = None
         if table in WITH_AMOUNTS:
             amounts = con.execute(
@@ -150,8 +149,7 @@ def copy_into(source: Connection, target: Connection, *, replace: bool = False) 
                 if want != got
             ]
             raise DatabaseError(
-                "The copy did not match its source, so nothing was written: "
-                + ", ".join(differing)
+                "The copy did not match its source, so nothing was written: " + ", ".join(differing)
             )
         return found
 
