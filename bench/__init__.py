@@ -34,3 +34,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seconds", type=float, default=10, help="load window per measurement")
     parser.add_argument("--folder", type=Path, default=DEFAULT_FOLDER, help="benchmark databases")
     parser.add_argument("--report", type=Path, default=Path("docs/benchmark.md"))
+    parser.add_argument(
+        "--postgres",
+        metavar="URL",
+        help="also measure on PostgreSQL: a postgresql:// server URL whose user may create "
+        "databases (the benchmark copies its databases there once)",
+    )

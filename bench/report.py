@@ -11,9 +11,11 @@ from bench.imports import ImportResult
 from bench.load import LoadResult
 from bench.pages import PageResult
 from bench.peer import PeerResult
+from bench.postgres import PostgresResult
 from bench.timing import Timing
 from bench.writes import SaveResult
 
+POSTGRES_BUDGETS = {"warm_p50_ms": 100, "after_write_p50_ms": 600, "save_visible_ms": 500}
 BUDGETS = {
     "warm_p50_ms": 100,
     "after_write_p50_ms": 300,
@@ -56,6 +58,7 @@ def render(
     save: SaveResult,
     load: list[LoadResult],
     imported: ImportResult,
+    postgres: PostgresResult | None = None,
 ) -> str:
     lines = [
         "# Benchmark",
@@ -71,6 +74,7 @@ def render(
         *save_section(save),
         *import_section(imported),
         *load_section(load, load_scale),
+        *(postgres_section(postgres, pages, save) if postgres else []),
     ]
     return "\n".join(lines) + "\n"
 
@@ -234,5 +238,65 @@ def load_section(load: list[LoadResult], load_scale: str) -> list[str]:
             f"| {r.target} | {r.sessions} | {r.reruns} | {r.throughput:.1f} "
             f"| {ms(r.latency.p50)} | {ms(r.latency.p95)} "
             f"| {'' if share is None else f'{share:.0%}'} |"
+        )
+    return [*lines, ""]
+
+
+def postgres_section(result: PostgresResult, file_pages: list[PageResult], save: SaveResult):
+    warm, after = POSTGRES_BUDGETS["warm_p50_ms"], POSTGRES_BUDGETS["after_write_p50_ms"]
+    visible = POSTGRES_BUDGETS["save_visible_ms"]
+    lines = [
+        "## On PostgreSQL",
+        "",
+        "The same pages, same runs, with the app's DuckDB reading a PostgreSQL copy of the "
+        "database through the postgres extension (`SALES_DB=postgresql://...`), beside the "
+        "file store's figures above. Warm runs are served from the per-version cache as on "
+        "the file; after a write every figure is recomputed from PostgreSQL's tables, "
+        "scanned by one thread per query (see `pipeline/engine.py`). Budgets on "
+        f"PostgreSQL: warm p50 <= {warm} ms, after a write p50 <= {after} ms.",
+        "",
+        "| page | as | file warm p50 | PostgreSQL warm p50 | file after write p50 "
+        "| PostgreSQL after write p50 | PostgreSQL after write p95 | warm budget "
+        "| after write budget |",
+        "|---|---|--:|--:|--:|--:|--:|---|---|",
+    ]
+    for on_file, r in zip(file_pages, result.pages, strict=True):
+        lines.append(
+            f"| {r.case.name} | {r.case.who} | {ms(on_file.warm.p50)} | {ms(r.warm.p50)} "
+            f"| {ms(on_file.after_write.p50)} | {ms(r.after_write.p50)} "
+            f"| {ms(r.after_write.p95)} | {verdict(r.warm.p50 <= warm)} "
+            f"| {verdict(r.after_write.p50 <= after)} |"
+        )
+    pg_save = result.save
+    lines += [
+        "",
+        "A deal won by another replica (a second DuckDB instance, as a second app process "
+        "has) until every open page of this one shows it, against the file store's save "
+        f"(same process). Budget on PostgreSQL: {visible} ms.",
+        "",
+        "| store | save p50 | slowest page's rerun p50 | visible p50 | visible p95 | budget |",
+        "|---|--:|--:|--:|--:|---|",
+        f"| file | {ms(save.save.p50)} | {ms(save.visible.p50 - save.save.p50)} "
+        f"| {ms(save.visible.p50)} | {ms(save.visible.p95)} | |",
+        f"| PostgreSQL | {ms(pg_save.save.p50)} | {ms(pg_save.visible.p50 - pg_save.save.p50)} "
+        f"| {ms(pg_save.visible.p50)} | {ms(pg_save.visible.p95)} "
+        f"| {verdict(pg_save.visible.p50 <= visible)} {visible} ms |",
+        "",
+        "Overview under load: the same sessions signing in and rerunning back to back, on "
+        "the single file-store server and on 1, 2 and 4 replicas over PostgreSQL behind "
+        "HAProxy (`deploy/replicas.py`), all on this machine's cores.",
+        "",
+        "| server | sessions | reruns/s | p50 | p95 |",
+        "|---|--:|--:|--:|--:|",
+    ]
+    for entry in result.load:
+        plural = "s" if entry.replicas > 1 else ""
+        where = (
+            "file store, 1 server" if not entry.replicas else f"{entry.replicas} replica{plural}"
+        )
+        r = entry.result
+        lines.append(
+            f"| {where} | {r.sessions} | {r.throughput:.1f} | {ms(r.latency.p50)} "
+            f"| {ms(r.latency.p95)} |"
         )
     return [*lines, ""]

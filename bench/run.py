@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 from streamlit import logger as streamlit_logger
 
-from bench import imports, load, pages, peer, report, writes
+from bench import imports, load, pages, peer, postgres, report, writes
 from pipeline import db, demo, health, org, users
 
 
@@ -87,8 +87,16 @@ def run(args: argparse.Namespace) -> Path:
     print_table(report.import_section(imported))
 
     counts = [int(n) for n in args.sessions.split(",")]
-    load_results = load.measure(load_path, load_targets(load_path), counts, args.seconds)
+    targets = load_targets(load_path)
+    load_results = load.measure(load_path, targets, counts, args.seconds)
     print_table(report.load_section(load_results, ""))
+
+    on_postgres = None
+    if args.postgres:
+        on_postgres = postgres.measure(
+            args.postgres, path, load_path, targets, max(counts), args.seconds, args.runs, empty
+        )
+        print_table(report.postgres_section(on_postgres, page_results, save_result))
 
     text = report.render(
         scale=scale,
@@ -100,6 +108,7 @@ def run(args: argparse.Namespace) -> Path:
         save=save_result,
         load=load_results,
         imported=imported,
+        postgres=on_postgres,
     )
     args.report.parent.mkdir(parents=True, exist_ok=True)
     args.report.write_text(text, encoding="utf-8")

@@ -3,21 +3,27 @@ checks and what the report contains, never a time: timings are not tests."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from bench.__main__ import main
+from tests.conftest import POSTGRES_SERVER
 
 pytestmark = pytest.mark.timeout(600)
 
 
-def test_the_benchmark_runs_and_writes_its_report(tmp_path, monkeypatch):
+def test_the_benchmark_runs_and_writes_its_report(tmp_path, monkeypatch, store):
     monkeypatch.chdir(tmp_path)  # the report and databases land here, not in the repo
     report = tmp_path / "benchmark.md"
+    # On --store postgres, the PostgreSQL part too (pages, a save seen from another
+    # replica, load over 1, 2 and 4 replicas behind HAProxy).
+    postgres = ["--postgres", os.environ[POSTGRES_SERVER]] if store == "postgres" else []
     code = main(
         [
             "--deals", "1500", "--load-deals", "800", "--import-rows", "2000",
             "--runs", "2", "--sessions", "1,2", "--seconds", "1",
-            "--folder", str(tmp_path / "data"), "--report", str(report),
+            "--folder", str(tmp_path / "data"), "--report", str(report), *postgres,
         ]
     )  # fmt: skip
     # The run itself raises if the pandas peer disagrees with any figure of ours, if
@@ -51,3 +57,8 @@ def test_the_benchmark_runs_and_writes_its_report(tmp_path, monkeypatch):
     for page in (*pages, "Empty page"):
         for sessions in (1, 2):
             assert f"| {page} | {sessions} |" in text
+    if postgres:
+        assert "## On PostgreSQL" in text
+        assert "| Overview | executive, whole company |" in text.split("## On PostgreSQL")[1]
+        for server in ("file store, 1 server", "1 replica", "2 replicas", "4 replicas"):
+            assert f"| {server} | 2 |" in text
