@@ -83,9 +83,10 @@ def measure(
         print(f"PostgreSQL: {case.name} ({case.who}) warm p50 "
               f"{page_results[-1].warm.p50:.0f} ms, after a write "
               f"{page_results[-1].after_write.p50:.0f} ms", flush=True)  # fmt: skip
-    # The save comes from db.connect(url) in writes: a DuckDB instance of its own, as
-    # another replica's process has; the sessions run on this process's app connection.
-    save = writes.save_to_visible(url, runs)
+    # The saves come from a DuckDB instance of their own (one per database address in
+    # a process, so the same database under another application name), as another
+    # replica's process has; the sessions run on this process's app connection.
+    save = writes.save_to_visible(url, runs, writer=url + "?application_name=other_replica")
     print(f"PostgreSQL: save visible on another replica p50 {save.visible.p50:.0f} ms", flush=True)
     load_url = database(server, load_path)
     overview = targets[0]

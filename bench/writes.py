@@ -100,10 +100,13 @@ def opened(case: pages.PageCase) -> AppTest:
     return pages.checked_run(pages.checked_run(pages.open_page(case)))
 
 
-def save_to_visible(path: Path, runs: int) -> SaveResult:
+def save_to_visible(path: Path | str, runs: int, writer: str | None = None) -> SaveResult:
+    """``writer``: where the saves are made from, when not this process's own connection
+    to ``path`` (another replica's: the same database reached through a DuckDB instance
+    of its own)."""
     os.environ[db.ENV_VAR] = str(path)
     pages.forget_everything()
-    con = db.connect(path)
+    con = db.connect(writer or path)
     try:
         cases = pages.cases(con)
         rep = users.get(con, cases["my_deals"].user_id)

@@ -24,6 +24,7 @@ retried after a short, jittered backoff.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import random
 import re
 import threading
@@ -43,6 +44,7 @@ FIRST_DELAY = 0.002  # seconds; doubles on every retry (2 ms ... about 4 s in to
 WAIT_SECONDS = 300  # the longest a write waits for another one (a large import) to end
 
 _write_turn = threading.RLock()
+_opening = threading.Lock()
 
 
 class DatabaseError(Exception):
@@ -108,28 +110,43 @@ def open_postgres(url: str) -> Connection:
     # 1.5.5); a server's many sessions keep both cores busy anyway. No top-N: the
     # extension turns its dynamic filter into a fixed WHERE when the scan starts, so
     # "ORDER BY done_at DESC NULLS FIRST LIMIT n" read only the NULL rows.
-    con = duckdb.connect(
-        ":memory:",
-        config={
-            "extension_directory": str(EXTENSION_DIR),
-            "threads": 1,
-            "disabled_optimizers": "top_n",
-        },
-    )
+    # One in-memory DuckDB per PostgreSQL database and process, as DuckDB keeps one
+    # instance per file: a second connect reuses the loaded extension (verifying its
+    # signature costs ~150 ms), the attachment and the macros.
+    instance = ":memory:pg_" + hashlib.sha256(url.encode()).hexdigest()[:16]
+    with _opening:
+        con = duckdb.connect(
+            instance,
+            config={
+                "extension_directory": str(EXTENSION_DIR),
+                "threads": 1,
+                "disabled_optimizers": "top_n",
+            },
+        )
+        try:
+            if not on_postgres(con):
+                load_postgres_extension(con)
+                # ATTACH takes no bound parameters; the URL matched _POSTGRES_URL above,
+                # so it holds no quote that could end the literal.
+                con.execute("ATTACH '" + url + "' AS store (TYPE postgres)")  # noqa: S608
+            con.execute(_SEARCH_PATH)
+        except duckdb.Error as exc:
+            con.close()
+            raise DatabaseError(
+                f"Cannot open the PostgreSQL database {describe(url)}: "
+                f"{first_line(_postgres_reason(str(exc)))}"
+            ) from None
+    return con
+
+
+def load_postgres_extension(con: Connection) -> None:
+    """LOAD the extension, installing it from its package first when it is not yet in
+    EXTENSION_DIR (the first time, or after an upgrade of DuckDB)."""
     try:
+        con.execute("LOAD postgres")
+    except duckdb.IOException:
         duckdb_extensions.import_extension("postgres", con=con)
         con.execute("LOAD postgres")
-        # ATTACH takes no bound parameters; the URL matched _POSTGRES_URL above, so it
-        # holds no quote that could end the literal.
-        con.execute("ATTACH '" + url + "' AS store (TYPE postgres)")  # noqa: S608
-        con.execute(_SEARCH_PATH)
-    except duckdb.Error as exc:
-        con.close()
-        raise DatabaseError(
-            f"Cannot open the PostgreSQL database {describe(url)}: "
-            f"{first_line(_postgres_reason(str(exc)))}"
-        ) from None
-    return con
 
 
 def _postgres_reason(message: str) -> str:

@@ -82,12 +82,19 @@ def submit_call(page) -> None:
 
     outcome = page.get_by_text("Call submitted.").or_(page.get_by_text("Revised this week's call."))
     refused = page.get_by_text("Not submitted")
+    button = page.get_by_role("button", name="Submit your team's call")
     for attempt in range(2):
-        page.get_by_role("button", name="Submit your team's call").click()
+        button.click()
         try:
             outcome.or_(refused).first.wait_for(timeout=30_000 if attempt == 0 else 90_000)
             break
         except PlaywrightTimeout:
+            settle(page)
+            if outcome.count():
+                break
+            # The rerun can leave the section's content undrawn: open the tab again.
+            page.get_by_role("tab", name="Forecast calls").click()
+            button.wait_for()
             settle(page)
     settle(page)
     assert outcome.count() == 1, page.locator("[data-testid='stAlert']").all_inner_texts()
