@@ -274,9 +274,16 @@ def advance_sequence(con: Connection, sequence: str, highest: int) -> None:
                 (sequence, highest, sequence),
             )
         return
-    con.execute(
-        "SELECT max(nextval($sequence)) FROM range($n)", {"sequence": sequence, "n": highest}
-    )
+    given = con.execute(
+        "SELECT coalesce(max(last_value), 0) FROM duckdb_sequences() "
+        "WHERE sequence_name = $sequence",
+        {"sequence": sequence},
+    ).fetchone()[0]
+    if highest > given:  # DuckDB moves a sequence on only by taking its values
+        con.execute(
+            "SELECT max(nextval($sequence)) FROM range($n)",
+            {"sequence": sequence, "n": highest - given},
+        )
 
 
 def explain_open_error(path: Path, exc: Exception) -> str:
