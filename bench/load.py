@@ -12,12 +12,10 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,9 +27,9 @@ from websockets.asyncio.client import connect
 
 from bench.pages import EMPTY_PAGE, ROOT
 from bench.timing import Timing
+from deploy.replicas import free_port, wait_healthy
 from pipeline import db
 
-STARTUP_TIMEOUT_S = 120
 RERUN_TIMEOUT_S = 120
 EARLY_STOP = ForwardMsg.ScriptFinishedStatus.FINISHED_EARLY_FOR_RERUN
 
@@ -56,12 +54,6 @@ class LoadResult:
         return self.reruns / self.seconds
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextmanager
 def server(script: Path, database: Path | None):
     """``streamlit run script`` on a free loopback port; yields the port."""
@@ -83,24 +75,11 @@ def server(script: Path, database: Path | None):
         stderr=subprocess.DEVNULL,
     )
     try:
-        wait_healthy(port, process)
+        wait_healthy(port, process, "The Streamlit server")
         yield port
     finally:
         process.terminate()
         process.wait(timeout=30)
-
-
-def wait_healthy(port: int, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the Streamlit server exited with code {process.returncode}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
-                return
-        except OSError:
-            time.sleep(0.25)
-    raise RuntimeError(f"the Streamlit server did not answer within {STARTUP_TIMEOUT_S} s")
 
 
 def rerun_message(page_name: str, widget_states: list[WidgetState] = ()) -> bytes:

@@ -64,7 +64,8 @@ _EMPTY = {
     "imports": "DELETE FROM imports",
     "missing_deals": "DELETE FROM missing_deals",
 }
-_INSERT = {
+# Each table's rows from the registered table ``incoming``, by column name.
+INSERT_ROWS = {
     "settings": "INSERT INTO settings BY NAME SELECT * FROM incoming",
     "teams": "INSERT INTO teams BY NAME SELECT * FROM incoming",
     "users": "INSERT INTO users BY NAME SELECT * FROM incoming",
@@ -138,7 +139,7 @@ def copy_into(source: Connection, target: Connection, *, replace: bool = False) 
             ).to_arrow_reader(BATCH_ROWS)
             for batch in batches:
                 with engine.rows_as(target, "incoming", pa.Table.from_batches([batch])):
-                    target.execute(_INSERT[table])
+                    target.execute(INSERT_ROWS[table])
         db.advance_sequences(target)
         db.set_meta(target, "instance", str(uuid.uuid4()))
         found = tallies(target)

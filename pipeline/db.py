@@ -109,35 +109,17 @@ def connect(location: Path | str, *, read_only: bool = False) -> Connection:
 def connect_postgres(url: str, *, read_only: bool = False) -> Connection:
     """Open and migrate the PostgreSQL database at ``url``; the staging macros are
     created in this connection's memory (PostgreSQL cannot hold them)."""
-    con = engine.open_postgres(url)
-    try:
+
+    def prepare(con: Connection, new: bool) -> None:
         if not read_only:
             migrate_postgres(con)
-        if not has_staging_macros(con):  # else made by this process's first connect
+        if new:  # later connects of this process share the macros made here
             with engine.creating_macros(con):
                 for _, sql in staging_macros():
                     con.execute(sql)
         check_version(con, engine.describe(url))
-    except Exception:
-        con.close()
-        raise
-    return con
 
-
-def has_staging_macros(con: Connection) -> bool:
-    last = staging_macros()[-1][1]
-    name = last_macro_name(last)
-    return bool(
-        con.execute(
-            "SELECT count(*) FROM duckdb_functions() WHERE function_name = $name",
-            {"name": name},
-        ).fetchone()[0]
-    )
-
-
-def last_macro_name(sql: str) -> str:
-    """The name of the last macro a staging file creates."""
-    return re.findall(r"CREATE OR REPLACE MACRO (\w+)", sql)[-1]
+    return engine.open_postgres(url, prepare)
 
 
 def migrate_postgres(con: Connection) -> int:

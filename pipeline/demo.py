@@ -781,7 +781,7 @@ def load(con: duckdb.DuckDBPyConnection, spec: DemoSpec, tables: dict[str, pd.Da
                     "checklist": checklist or None,
                 },
             )
-        for table in INSERTS:
+        for table in LOADED_TABLES:
             insert_frame(con, table, tables[table])
         # Deal names read "<account> <product> <month opened>", like most CRMs' naming
         # conventions; the month tells an account's repeat deals apart, as it does in
@@ -861,16 +861,10 @@ def add_last_reviews(con: duckdb.DuckDBPyConnection, spec: DemoSpec, teams: pd.D
             )  # fmt: skip
 
 
-# Bulk loads: one constant statement per table (table names are never formatted into SQL).
-INSERTS = {
-    "teams": "INSERT INTO teams BY NAME SELECT * FROM incoming",
-    "users": "INSERT INTO users BY NAME SELECT * FROM incoming",
-    "accounts": "INSERT INTO accounts BY NAME SELECT * FROM incoming",
-    "activities": "INSERT INTO activities BY NAME SELECT * FROM incoming",
-    "forecast_calls": "INSERT INTO forecast_calls BY NAME SELECT * FROM incoming",
-    "quotas": "INSERT INTO quotas BY NAME SELECT * FROM incoming",
-    "deal_history": "INSERT INTO deal_history BY NAME SELECT * FROM incoming",
-}
+# The generated tables, in the order they are loaded (each by copying.INSERT_ROWS).
+LOADED_TABLES = (
+    "teams", "users", "accounts", "activities", "forecast_calls", "quotas", "deal_history",
+)  # fmt: skip
 
 
 def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
@@ -878,7 +872,7 @@ def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame
     columns = [c for c in frame.columns if c in table_columns(con, table)]
     con.register("incoming", frame[columns])
     try:
-        con.execute(INSERTS[table])
+        con.execute(copying.INSERT_ROWS[table])
     finally:
         con.unregister("incoming")
 

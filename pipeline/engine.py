@@ -91,13 +91,14 @@ def open_file(path: Path, *, read_only: bool = False) -> Connection:
 
 
 EXTENSION_DIR = Path(__file__).resolve().parent.parent / ".duckdb-extensions"
-STORE = "store"  # the name PostgreSQL is attached under
 _SEARCH_PATH = "SET search_path = 'store.public,memory.main'"
 
 
-def open_postgres(url: str) -> Connection:
+def open_postgres(url: str, prepare: Callable[[Connection, bool], None]) -> Connection:
     """A connection to the PostgreSQL database at ``url``: an in-memory DuckDB with it
-    attached as ``store``. Raises DatabaseError with a one-line reason."""
+    attached as ``store``. ``prepare(con, new)`` runs before any other connect of this
+    process to the same database can return (``new``: this connect attached it, so
+    nothing made in memory exists yet). Raises DatabaseError with a one-line reason."""
     if not _POSTGRES_URL.match(url):
         raise DatabaseError(
             "The PostgreSQL address may hold only URL characters (no quotes or spaces): "
@@ -124,7 +125,8 @@ def open_postgres(url: str) -> Connection:
             },
         )
         try:
-            if not on_postgres(con):
+            new = not on_postgres(con)
+            if new:
                 load_postgres_extension(con)
                 # ATTACH takes no bound parameters; the URL matched _POSTGRES_URL above,
                 # so it holds no quote that could end the literal.
@@ -136,6 +138,11 @@ def open_postgres(url: str) -> Connection:
                 f"Cannot open the PostgreSQL database {describe(url)}: "
                 f"{first_line(_postgres_reason(str(exc)))}"
             ) from None
+        try:
+            prepare(con, new)
+        except BaseException:
+            con.close()
+            raise
     return con
 
 
