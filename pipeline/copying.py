@@ -154,7 +154,9 @@ def copy_into(source: Connection, target: Connection, *, replace: bool = False) 
             )
         return found
 
-    return engine.transaction(target, work)
+    copied = engine.transaction(target, work)
+    engine.update_statistics(target)
+    return copied
 
 
 def copy_database(source: Path | str, target: Path | str, *, replace: bool = False) -> list[Tally]:

@@ -110,7 +110,10 @@ def open_postgres(url: str, prepare: Callable[[Connection, bool], None]) -> Conn
     # over teams) fails to prepare its COPY or hangs inside a transaction (extension
     # 1.5.5); a server's many sessions keep both cores busy anyway. No top-N: the
     # extension turns its dynamic filter into a fixed WHERE when the scan starts, so
-    # "ORDER BY done_at DESC NULLS FIRST LIMIT n" read only the NULL rows.
+    # "ORDER BY done_at DESC NULLS FIRST LIMIT n" read only the NULL rows. No join
+    # filter pushdown: a join whose build side holds more than 50 keys (the team tree
+    # of a large organisation) pushes a Bloom filter into the PostgreSQL scan, which
+    # the extension cannot translate: an internal error that closes the instance.
     # One in-memory DuckDB per PostgreSQL database and process, as DuckDB keeps one
     # instance per file: a second connect reuses the loaded extension (verifying its
     # signature costs ~150 ms), the attachment and the macros.
@@ -121,7 +124,7 @@ def open_postgres(url: str, prepare: Callable[[Connection, bool], None]) -> Conn
             config={
                 "extension_directory": str(EXTENSION_DIR),
                 "threads": 1,
-                "disabled_optimizers": "top_n",
+                "disabled_optimizers": "top_n,join_filter_pushdown",
             },
         )
         try:
@@ -209,6 +212,16 @@ def postgres_session(con: Connection) -> psycopg.Connection:
     """A direct PostgreSQL session to ``con``'s store, for what DuckDB's SQL cannot say
     there (DDL in PostgreSQL's own dialect, sequences); autocommit."""
     return psycopg.connect(postgres_url(con), autocommit=True)
+
+
+def update_statistics(con: Connection) -> None:
+    """After a bulk load: have PostgreSQL count its tables (as its autovacuum does in
+    time) and DuckDB plan from the new sizes. A DuckDB file keeps its own up to date."""
+    if not on_postgres(con):
+        return
+    with postgres_session(con) as session:
+        session.execute("ANALYZE")
+    refresh_catalog(con)
 
 
 def refresh_catalog(con: Connection) -> None:

@@ -21,8 +21,9 @@ from decimal import Decimal
 
 import pytest
 
-from pipeline import db, deals, permissions, users
+from pipeline import db, deals, engine, permissions, users
 from pipeline.figures import attainment
+from pipeline.org import teams as tree_of_teams
 from tests.given import Deal, Version, given
 
 D = Decimal
@@ -175,3 +176,38 @@ def test_a_region_manager_works_the_regions_deals(org):
     assert permissions.manages_scope(org, rhea, owner_id=REP_B)
     assert not permissions.manages_scope(org, rhea, team_id=11)
     assert not permissions.manages_scope(org, users.get(org, AMOS), team_id=10)
+
+
+def test_a_wide_organisation_lists_and_rolls_up_every_team(tmp_path):
+    """Two regions of 300 teams each, every team with a rep who won 100 on 10 November:
+    a team table of several pages, and a tree level wider than a join hands its probe
+    side as a plain list of keys (50). PostgreSQL's team scan was then given a Bloom
+    filter the extension could not read. Each region won 300 x 100 = 30,000; the tree
+    lists East, its teams by name, then West and its teams."""
+    numbers = range(1, 601)
+    teams = [{"id": 1001, "name": "East"}, {"id": 1002, "name": "West"}]
+    teams += [
+        {"id": n, "name": f"Team {n:03}", "parent_id": 1001 if n <= 300 else 1002} for n in numbers
+    ]
+    reps = [{"id": 1000 + n, "name": f"Rep {n:03}", "role": "rep", "team_id": n} for n in numbers]
+    won = [
+        Deal(n, 1000 + n, f"Deal {n}", [
+            Version(datetime(2026, 10, 1, 9), "Negotiation", "100", date(2026, 11, 10)),
+            Version(datetime(2026, 11, 10, 12), "Closed Won"),
+        ])
+        for n in numbers
+    ]  # fmt: skip
+    con = db.connect(given(tmp_path / "wide.duckdb", teams=teams, users=reps, deals=won))
+    try:
+        # Table sizes known, as a server's autovacuum soon has them: the team scan is
+        # then the probe side of the tree's join.
+        engine.update_statistics(con)
+        listed = tree_of_teams(con)
+        names = [f"Team {n:03}" for n in numbers]
+        assert list(listed["name"]) == ["East", *names[:300], "West", *names[300:]]
+        assert list(listed["depth"]) == [0, *[1] * 300, 0, *[1] * 300]
+        assert month(con, team_id=1001)["won"] == D("30000.00")
+        table = attainment.by_team(con, AS_OF, "MTD").to_pandas().set_index("team")
+        assert table.loc["West", ["won", "reps"]].tolist() == [D("30000"), 300]
+    finally:
+        con.close()
