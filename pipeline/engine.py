@@ -131,6 +131,10 @@ def open_postgres(url: str, prepare: Callable[[Connection, bool], None]) -> Conn
             new = not on_postgres(con)
             if new:
                 load_postgres_extension(con)
+                # One query per scan, not one per range of pages: with one thread the
+                # ranges bring no parallelism, and a single query lets PostgreSQL use
+                # its indexes for the filters DuckDB hands it (a week of history).
+                con.execute("SET GLOBAL pg_use_ctid_scan = false")
                 # ATTACH takes no bound parameters; the URL matched _POSTGRES_URL above,
                 # so it holds no quote that could end the literal.
                 con.execute("ATTACH '" + url + "' AS store (TYPE postgres)")  # noqa: S608

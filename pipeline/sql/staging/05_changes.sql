@@ -14,20 +14,28 @@
 --
 -- A deal that changed had, at the window's start, the version its first change in the
 -- window closed (none when created in the window), and at its end the version its last
--- change opened: one narrow scan of history finds both by their times.
+-- change opened: two narrow reads of history find them by their times, each filter on
+-- one column so that PostgreSQL's indexes (valid_from, valid_to) answer it.
 CREATE OR REPLACE MACRO pipeline_changes(window_start, window_end, period_start, period_end,
                                          scope_team, scope_person) AS TABLE
     WITH scope AS (
         SELECT id FROM owners_in_scope(scope_team, scope_person)
     ),
 
-    versions AS MATERIALIZED (
-        SELECT deal_id, valid_from, owner_id, stage_id, status, amount, close_date, created_at
+    -- at the end: the versions a change in the window opened and that still held then
+    end_versions AS MATERIALIZED (
+        SELECT deal_id, owner_id, stage_id, status, amount, close_date, created_at
         FROM deal_history
-        WHERE (valid_from >= window_start AND valid_from < window_end
-               AND (valid_to IS NULL OR valid_to >= window_end))
-           OR (valid_from < window_start
-               AND valid_to >= window_start AND valid_to < window_end)
+        WHERE valid_from >= window_start AND valid_from < window_end
+          AND (valid_to IS NULL OR valid_to >= window_end)
+    ),
+
+    -- at the start: the versions that held then and a change in the window closed
+    start_versions AS MATERIALIZED (
+        SELECT deal_id, owner_id, stage_id, status, amount, close_date, created_at
+        FROM deal_history
+        WHERE valid_to >= window_start AND valid_to < window_end
+          AND valid_from < window_start
     ),
 
     both_ends AS (
@@ -47,9 +55,8 @@ CREATE OR REPLACE MACRO pipeline_changes(window_start, window_end, period_start,
                      AND e.owner_id IN (SELECT id FROM scope), false) AS in_after,
             coalesce(s.owner_id IN (SELECT id FROM scope), false) AS owner_in_before,
             coalesce(e.owner_id IN (SELECT id FROM scope), false) AS owner_in_after
-        FROM (SELECT * FROM versions WHERE valid_from < window_start) AS s
-        FULL OUTER JOIN (SELECT * FROM versions WHERE valid_from >= window_start) AS e
-            ON e.deal_id = s.deal_id
+        FROM start_versions AS s
+        FULL OUTER JOIN end_versions AS e ON e.deal_id = s.deal_id
     )
 
     SELECT

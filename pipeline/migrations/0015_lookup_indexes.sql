@@ -1,0 +1,3 @@
+-- PostgreSQL gets indexes for its selective reads (migrations/postgres/0015). A DuckDB
+-- file needs none: its zone maps and scans find a deal's activities and a week of
+-- history fast enough (deal_history went without even its key for that reason, 0009).
