@@ -118,6 +118,22 @@ def choose(page, label: str, option: str) -> None:
     raise AssertionError(f"could not pick {option!r} in {label!r}")
 
 
+def click_until(page, target, shown, attempts: int = 3) -> None:
+    """Click ``target`` until ``shown`` is visible. On a busy machine a click that lands
+    while the page is being redrawn can be lost (the element clicked was replaced);
+    the next attempt clicks the new one. Fails when ``shown`` never comes."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for _ in range(attempts):
+        target.click()
+        try:
+            shown.wait_for(timeout=30_000)
+            return
+        except PlaywrightTimeout:
+            settle(page)
+    raise AssertionError(f"clicking {target} {attempts} times never showed {shown}")
+
+
 PASSWORD = "browser-test-pass"
 
 

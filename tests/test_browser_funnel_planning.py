@@ -12,6 +12,7 @@ import pytest
 
 from tests.browser import (
     browser_pages,
+    click_until,
     require_chromium,
     settle,
     sign_in,
@@ -46,9 +47,9 @@ def test_a_manager_reads_win_rates_both_ways_and_saves_a_plan(tmp_path):
         closed = mia.get_by_test_id("stMetric").filter(has_text="Win rate, of deals closed")
         closed.get_by_text("60.0%").wait_for()  # 3 won / (3 won + 2 lost)
         settle(mia)
-        mia.get_by_text("Of deals created", exact=True).click()
         created = mia.get_by_test_id("stMetric").filter(has_text="Win rate, of deals created")
-        created.get_by_text("33.3%").wait_for()  # 2 of the 6 created
+        switch = mia.get_by_text("Of deals created", exact=True)
+        click_until(mia, switch, created.get_by_text("33.3%"))  # 2 of the 6 created
         mia.get_by_text("win rate: won / created, deals created").wait_for()
         settle(mia)
         assert "win=created" in mia.url
