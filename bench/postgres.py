@@ -21,7 +21,7 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 from psycopg import sql
 
-from bench import load, pages, writes
+from bench import load, pages, timing, writes
 from bench.timing import Timing
 from deploy.replicas import replicas
 from pipeline import copying, db
@@ -36,10 +36,23 @@ class ReplicaLoad:
 
 
 @dataclass(frozen=True)
+class FullRead:
+    """Every activity read once: what bounds a figure over all of them."""
+
+    rows: int
+    file: Timing
+    postgres: Timing
+
+
+@dataclass(frozen=True)
 class PostgresResult:
     pages: list[pages.PageResult]
     save: writes.SaveResult
     load: list[ReplicaLoad]
+    full_read: FullRead
+
+
+READ_ALL_ACTIVITIES = "SELECT count(*), min(done_at), max(deal_id) FROM activities"
 
 
 def database(server: str, file_path: Path) -> str:
@@ -88,6 +101,10 @@ def measure(
     # replica's process has; the sessions run on this process's app connection.
     save = writes.save_to_visible(url, runs, writer=url + "?application_name=other_replica")
     print(f"PostgreSQL: save visible on another replica p50 {save.visible.p50:.0f} ms", flush=True)
+    full_read = FullRead(
+        count_activities(file_path), read_everything(file_path, runs), read_everything(url, runs)
+    )
+    print(f"PostgreSQL: every activity read in {full_read.postgres.p50:.0f} ms", flush=True)
     load_url = database(server, load_path)
     overview = targets[0]
     loads = []
@@ -98,4 +115,20 @@ def measure(
             result = asyncio.run(load.drive(port, overview, sessions, seconds))
         loads.append(ReplicaLoad(count, result))
         print(f"PostgreSQL: {count} replicas, {result.throughput:.1f} reruns/s", flush=True)
-    return PostgresResult(page_results, save, loads)
+    return PostgresResult(page_results, save, loads, full_read)
+
+
+def read_everything(location: Path | str, runs: int) -> Timing:
+    con = db.connect(location)
+    try:
+        return timing.repeat(lambda: con.execute(READ_ALL_ACTIVITIES).fetchall(), runs)
+    finally:
+        con.close()
+
+
+def count_activities(location: Path | str) -> int:
+    con = db.connect(location)
+    try:
+        return con.execute(READ_ALL_ACTIVITIES).fetchone()[0]
+    finally:
+        con.close()

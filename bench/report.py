@@ -11,7 +11,7 @@ from bench.imports import ImportResult
 from bench.load import LoadResult
 from bench.pages import PageResult
 from bench.peer import PeerResult
-from bench.postgres import PostgresResult
+from bench.postgres import READ_ALL_ACTIVITIES, PostgresResult
 from bench.timing import Timing
 from bench.writes import SaveResult
 
@@ -256,17 +256,29 @@ def postgres_section(result: PostgresResult, file_pages: list[PageResult], save:
         f"PostgreSQL: warm p50 <= {warm} ms, after a write p50 <= {after} ms.",
         "",
         "| page | as | file warm p50 | PostgreSQL warm p50 | file after write p50 "
-        "| PostgreSQL after write p50 | PostgreSQL after write p95 | warm budget "
-        "| after write budget |",
-        "|---|---|--:|--:|--:|--:|--:|---|---|",
+        "| PostgreSQL after write p50 | PostgreSQL after write p95 | PostgreSQL SQL it "
+        "re-runs p50 | warm budget | after write budget |",
+        "|---|---|--:|--:|--:|--:|--:|--:|---|---|",
     ]
     for on_file, r in zip(file_pages, result.pages, strict=True):
         lines.append(
             f"| {r.case.name} | {r.case.who} | {ms(on_file.warm.p50)} | {ms(r.warm.p50)} "
             f"| {ms(on_file.after_write.p50)} | {ms(r.after_write.p50)} "
-            f"| {ms(r.after_write.p95)} | {verdict(r.warm.p50 <= warm)} "
+            f"| {ms(r.after_write.p95)} | {ms(r.floor.p50)} | {verdict(r.warm.p50 <= warm)} "
             f"| {verdict(r.after_write.p50 <= after)} |"
         )
+    read = result.full_read
+    rate = read.rows / (read.postgres.p50 / 1000) / 1e6
+    lines += [
+        "",
+        f"What bounds a page after a write: reading every one of the {read.rows:,} "
+        f"activities once (`{READ_ALL_ACTIVITIES}`) takes {ms(read.file.p50)} ms on the "
+        f"file and {ms(read.postgres.p50)} ms from PostgreSQL ({rate:.1f}M rows/s through "
+        "the extension's binary COPY, one thread). A figure over all activities or all of "
+        "history (first response, the 12-month activity trend, stage conversion, data "
+        "health) cannot come back sooner than its reads; figures over a week of history or "
+        "one deal's rows are answered by PostgreSQL's indexes (migration 0015).",
+    ]
     pg_save = result.save
     lines += [
         "",
