@@ -8,7 +8,7 @@
 set -euo pipefail
 
 action=${1:?start or stop}
-folder=${2:?a folder for the cluster}
+folder=$(realpath -m "${2:?a folder for the cluster}")
 bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 if [ -z "$bin" ]; then
     echo "PostgreSQL is not installed (Debian: apt-get install postgresql)" >&2
@@ -17,7 +17,8 @@ fi
 
 # PostgreSQL refuses to run as root; then its own user runs it.
 as_owner() {
-    if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+    # From /, which its user can enter (not always so of the caller's folder).
+    if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 case "$action" in
