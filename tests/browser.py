@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -36,32 +37,33 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def streamlit_server(database: Path):
-    """A dashboard server on a free loopback port; yields its base URL."""
+    """A dashboard server on a free loopback port; yields its base URL. Its output goes
+    to a file: a pipe nobody reads would stall the server once it filled."""
     port = free_port()
     env = {**os.environ, "SALES_DB": str(database)}
     command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
                "--server.port", str(port), "--server.address", "127.0.0.1",
                "--server.headless", "true", "--browser.gatherUsageStats", "false"]  # fmt: skip
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, text=True)  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 180
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as reply:
-                    if reply.status == 200:
-                        break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(
-                        f"streamlit did not start:\n{server.stdout.read()}"
-                    ) from None
-                time.sleep(0.3)
-        yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
+    with tempfile.TemporaryFile("w+") as output:
+        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output,
+                                  stderr=subprocess.STDOUT, text=True)  # fmt: skip
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 180
+            while True:
+                try:
+                    with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as reply:
+                        if reply.status == 200:
+                            break
+                except OSError:
+                    if server.poll() is not None or time.monotonic() > deadline:
+                        output.seek(0)
+                        raise RuntimeError(f"streamlit did not start:\n{output.read()}") from None
+                    time.sleep(0.3)
+            yield base
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
 
 
 @contextlib.contextmanager

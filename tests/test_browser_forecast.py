@@ -3,6 +3,8 @@ manager submitting the team's number."""
 
 from __future__ import annotations
 
+import warnings
+
 import pandas as pd
 import pytest
 
@@ -58,9 +60,7 @@ def test_the_executive_and_a_manager_before_the_forecast_call(tiny_path):
         mia.get_by_role("tab", name="Forecast calls").click()
         mia.get_by_role("button", name="Submit your team's call").wait_for()
         settle(mia)
-        mia.get_by_label("Commit").fill("33,000")
-        mia.get_by_label("Best case").fill("40,000")
-        submit_call(mia)
+        submit_call(mia, "mia@example.com", commit="33,000", best_case="40,000")
         assert mia.locator("[data-testid='stException']").count() == 0
     con = db.connect(tiny_path)
     try:
@@ -73,28 +73,44 @@ def test_the_executive_and_a_manager_before_the_forecast_call(tiny_path):
     assert stored == (33000, 40000)
 
 
-def submit_call(page) -> None:
-    """Submit the form and wait for its outcome. In about one full-suite run in three the
-    first click drew no outcome within 90 s (no message, no error) and it could not be
-    reproduced alone; a person would click again, and so does
-    this, once: a second submit of the same week revises the call."""
+def submit_call(page, email: str, commit: str, best_case: str) -> None:
+    """Fill in and submit the call, and wait for its outcome.
+
+    In about one full CI run in three (never alone, on either store) the submit's rerun
+    left the Forecast calls section undrawn: no outcome, no error, no button, and
+    clicking the open tab again did not draw it. A person would reload the page and
+    submit again, and so does this, once (a second submit in the same week revises the
+    call). What the screen showed is kept as a warning in the test report."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     outcome = page.get_by_text("Call submitted.").or_(page.get_by_text("Revised this week's call."))
     refused = page.get_by_text("Not submitted")
     button = page.get_by_role("button", name="Submit your team's call")
-    for attempt in range(2):
+
+    def submit() -> None:
+        page.get_by_label("Commit").fill(commit)
+        page.get_by_label("Best case").fill(best_case)
         button.click()
-        try:
-            outcome.or_(refused).first.wait_for(timeout=30_000 if attempt == 0 else 90_000)
-            break
-        except PlaywrightTimeout:
+
+    submit()
+    try:
+        outcome.or_(refused).first.wait_for(timeout=45_000)
+    except PlaywrightTimeout:
+        settle(page)
+        if not outcome.count():
+            screen = page.inner_text("main")
+            warnings.warn(f"a call's submit drew no outcome; on screen: {screen}", stacklevel=2)
+            page.reload()
+            heading = page.get_by_role("heading", name="Pipeline & forecast")
+            heading.or_(page.get_by_role("textbox", name="E-mail")).first.wait_for()
+            if not heading.count():
+                sign_in(page, email)
+            heading.wait_for()
             settle(page)
-            if outcome.count():
-                break
-            # The rerun can leave the section's content undrawn: open the tab again.
             page.get_by_role("tab", name="Forecast calls").click()
             button.wait_for()
             settle(page)
+            submit()
+            outcome.or_(refused).first.wait_for()
     settle(page)
     assert outcome.count() == 1, page.locator("[data-testid='stAlert']").all_inner_texts()
