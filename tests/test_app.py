@@ -99,6 +99,23 @@ def test_changing_a_filter_changes_the_figures(app, tiny_path):
     assert metric(at, "Week to date · won").value == "$3,000"  # Cal's win was on the 18th
 
 
+def test_filters_chosen_on_one_page_hold_on_the_next(app, tiny_path):
+    """Each page draws the sidebar from a script of its own, so Streamlit sees new
+    widgets: the choices made must still reach them, not their first option (YTD, all
+    teams, all reps)."""
+    at = app(tiny_path, as_of="2026-11-18")
+    at.selectbox(key="filter_period").select("MTD").run()
+    at.selectbox(key="filter_team").select(2).run()  # West: Cal and Dee
+    at.selectbox(key="filter_rep").select(7).run()  # Dee
+    for page in ("pages/funnel.py", "pages/pipeline_forecast.py", "pages/activities_health.py"):
+        at.switch_page(page).run()
+        assert not at.exception
+        assert at.selectbox(key="filter_period").value == "MTD"
+        assert at.selectbox(key="filter_team").value == 2
+        assert at.selectbox(key="filter_rep").value == 7
+        assert at.query_params["period"] == "MTD" and at.query_params["rep"] == "7"
+
+
 def test_the_url_sets_the_filters(app, tiny_path):
     at = app(tiny_path, as_of="2026-11-18", team="1", period="YTD")
     assert at.selectbox(key="filter_team").value == 1

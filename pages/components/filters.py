@@ -92,12 +92,23 @@ def load_from_url(user: users.User, team_ids: Collection[int], rep_ids: Collecti
     st.session_state[KEYS["rep"]] = rep
 
 
-def restore_kept() -> None:
-    """Widgets not drawn on the last run (a page without filters) lost their state;
-    give them back the values they had."""
+def apply_kept() -> None:
+    """Give every filter widget the value it was last left at, before it is drawn.
+
+    The kept values, not the widgets' own state, are the source of truth: a page
+    without filters drops the widgets' state, and a widget whose identity changed
+    (Streamlit ties it to the script that drew it) would come back at its first
+    option, so a quarter-to-date view could silently turn into year to date. A
+    person's change reaches the kept values first, through the widget's on_change."""
+    kept = st.session_state.get(KEPT, {})
     for name, key in KEYS.items():
-        if key not in st.session_state and name in st.session_state.get(KEPT, {}):
-            st.session_state[key] = st.session_state[KEPT][name]
+        if name in kept:
+            st.session_state[key] = kept[name]
+
+
+def keep(name: str) -> None:
+    """on_change of the ``name`` widget: its new value is the one to keep."""
+    st.session_state.setdefault(KEPT, {})[name] = st.session_state[KEYS[name]]
 
 
 def save_to_url(filters: Filters, shown: tuple[str, ...]) -> None:
@@ -119,9 +130,11 @@ def save_to_url(filters: Filters, shown: tuple[str, ...]) -> None:
             st.query_params[name] = value
 
 
-def forget_rep() -> None:
-    """A new team makes the chosen rep meaningless unless they are in it."""
-    st.session_state[KEYS["rep"]] = ALL
+def change_team() -> None:
+    """on_change of the team box. A new team makes the chosen rep meaningless unless
+    they are in it."""
+    keep("team")
+    st.session_state.setdefault(KEPT, {})["rep"] = ALL
 
 
 @dataclass(frozen=True)
@@ -174,7 +187,7 @@ def sidebar(user: users.User, shown: tuple[str, ...] = NAMES) -> Filters:
     filter's value: the ones not drawn keep what they were (or start as the person's
     own scope), and the URL is left alone."""
     offered = choices()
-    restore_kept()
+    apply_kept()
     load_from_url(user, offered.team_names, offered.rep_names)
     state = st.session_state
     if state.get(KEYS["team"]) not in (ALL, *offered.team_paths):
@@ -210,6 +223,8 @@ def draw(shown: tuple[str, ...], offered: Choices) -> None:
             min_value=date(2000, 1, 1),
             max_value=date(2100, 12, 31),
             key=KEYS["as_of"],
+            on_change=keep,
+            args=("as_of",),
             help="Every figure is computed as the data stood at the end of this day.",
             format="YYYY-MM-DD",
         )
@@ -219,6 +234,8 @@ def draw(shown: tuple[str, ...], offered: Choices) -> None:
             PERIOD_KINDS,
             format_func=lambda kind: f"{kind} · {PERIOD_NAMES[kind]}",
             key=KEYS["period"],
+            on_change=keep,
+            args=("period",),
             help="The period the tables by team and rep use.",
         )
     if "team" in shown:
@@ -227,7 +244,7 @@ def draw(shown: tuple[str, ...], offered: Choices) -> None:
             [ALL, *offered.team_paths],
             format_func=lambda i: offered.team_paths.get(i, "All teams"),
             key=KEYS["team"],
-            on_change=forget_rep,
+            on_change=change_team,
             help="Any level of the organisation: a region includes every team below it.",
         )
     if "rep" in shown:
@@ -239,4 +256,6 @@ def draw(shown: tuple[str, ...], offered: Choices) -> None:
             [ALL, *rep_names],
             format_func=lambda i: rep_names.get(i, "All reps"),
             key=KEYS["rep"],
+            on_change=keep,
+            args=("rep",),
         )
