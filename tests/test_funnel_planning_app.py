@@ -64,8 +64,7 @@ def test_the_win_rate_switch_changes_the_figure_and_its_label(open_page, funnel_
     at = tab(open_page(funnel_path, FUNNEL, MIA, **QUERY), "funnel_section", "Conversion")
     assert metrics(at)["Win rate, of deals closed"] == "60.0%"  # 3 / (3 + 2)
     assert "win rate: won / (won + lost), deals closed" in at.caption[0].value
-    at.session_state["win_definition"] = "created"
-    at.run()
+    at.segmented_control(key="win_definition").set_value("created").run()
     assert metrics(at)["Win rate, of deals created"] == "33.3%"  # 2 of 6
     assert metrics(at)["Loss rate, of deals created"] == "33.3%"
     assert "Win rate, of deals closed" not in metrics(at)

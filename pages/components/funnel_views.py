@@ -10,7 +10,7 @@ from decimal import Decimal
 import pandas as pd
 import streamlit as st
 
-from pages.components import charts, data, export, tables
+from pages.components import charts, data, export, kept, tables
 from pages.components.explain import how_computed
 from pages.components.filters import Filters
 from pages.components.format import markdown_text, money, money_short, percent
@@ -28,11 +28,14 @@ SHORT_FROM = Decimal(1_000_000)  # the funnel's steps show millions from here
 ALL = ""  # the boxes' "every deal" choice (a box's None would read "Choose an option")
 
 
-def from_url(key: str, name: str, options: list) -> None:
-    """A link's choice wins on the session's first look at the box."""
-    if key not in st.session_state:
-        asked = st.query_params.get(name)
-        st.session_state[key] = asked if asked in options else ALL
+def from_url(key: str, name: str, options: list) -> dict:
+    """The box ``key`` kept for the session; a link's choice wins on its first look."""
+
+    def asked() -> str:
+        value = st.query_params.get(name)
+        return value if value in options else ALL
+
+    return kept.widget(key, asked, lambda value: value in options)
 
 
 def to_url(name: str, value) -> None:
@@ -56,17 +59,21 @@ def choose_cut() -> tuple[str, funnel.Cut]:
     columns = st.columns(5 if len(pipelines) > 1 else 4)
     pipeline = pipelines[0] if pipelines else "default"
     if len(pipelines) > 1:
-        from_url(CUT_KEYS["pipeline"], "pipeline", pipelines)
-        if st.session_state[CUT_KEYS["pipeline"]] == ALL:
-            st.session_state[CUT_KEYS["pipeline"]] = pipeline
-        pipeline = columns.pop(0).selectbox("Pipeline", pipelines, key=CUT_KEYS["pipeline"])
+
+        def asked_pipeline() -> str:
+            asked = st.query_params.get("pipeline")
+            return asked if asked in pipelines else pipeline
+
+        pipeline = columns.pop(0).selectbox(
+            "Pipeline", pipelines,
+            **kept.widget(CUT_KEYS["pipeline"], asked_pipeline, lambda p: p in pipelines),
+        )  # fmt: skip
         to_url("pipeline", None if pipeline == pipelines[0] else pipeline)
     chosen = {}
     for (name, values), column in zip(options.items(), columns, strict=True):
-        from_url(CUT_KEYS[name], name, values)
         labels = names.get(name, {})
         chosen[name] = column.selectbox(
-            name.replace("_", " ").capitalize(), values, key=CUT_KEYS[name],
+            name.replace("_", " ").capitalize(), values, **from_url(CUT_KEYS[name], name, values),
             format_func=lambda v, labels=labels: "All" if v == ALL else labels.get(v, v),
         ) or None  # fmt: skip
         to_url(name, chosen[name])
@@ -75,11 +82,13 @@ def choose_cut() -> tuple[str, funnel.Cut]:
 
 def choose_win_definition() -> str:
     """Which win rate the page shows, everywhere on it (kept in the URL as ?win=)."""
-    if WIN_KEY not in st.session_state:
-        asked = st.query_params.get("win")
-        st.session_state[WIN_KEY] = asked if asked in funnel.WIN_DEFINITIONS else "closed"
+
+    def asked() -> str:
+        value = st.query_params.get("win")
+        return value if value in funnel.WIN_DEFINITIONS else "closed"
+
     chosen = st.segmented_control(
-        "Win rate", list(funnel.WIN_DEFINITIONS), key=WIN_KEY,
+        "Win rate", list(funnel.WIN_DEFINITIONS), **kept.widget(WIN_KEY, asked),
         format_func={"closed": "Of deals closed", "created": "Of deals created"}.get,
         help="\n\n".join(f"{k}: {v}" for k, v in funnel.WIN_DEFINITIONS.items()),
     ) or "closed"  # fmt: skip

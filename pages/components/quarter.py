@@ -6,6 +6,7 @@ from datetime import date
 
 import streamlit as st
 
+from pages.components import kept
 from pipeline import periods
 
 QUARTER_KEY = "focus_quarter"
@@ -16,14 +17,15 @@ def choose(day: date, fiscal_start: int) -> date:
     Kept in the URL (?quarter=YYYY-MM-DD) so a link reopens it."""
     options = periods.quarters_around(day, fiscal_start, before=4, after=2)
     current = periods.fiscal_quarter_start(day, fiscal_start)
-    if st.session_state.get(QUARTER_KEY) not in options:
+
+    def asked_or_current() -> date:
         asked = st.query_params.get("quarter")
-        st.session_state[QUARTER_KEY] = next(
-            (q for q in options if q.isoformat() == asked), current
-        )
+        return next((q for q in options if q.isoformat() == asked), current)
+
     quarter = st.selectbox(
         "Quarter", options, format_func=lambda q: periods.quarter_label(q, fiscal_start)
-        + (" · this quarter" if q == current else ""), key=QUARTER_KEY,
+        + (" · this quarter" if q == current else ""),
+        **kept.widget(QUARTER_KEY, asked_or_current, lambda q: q in options),
     )  # fmt: skip
     if quarter == current:
         st.query_params.pop("quarter", None)
