@@ -1,9 +1,10 @@
 """The filters the figure pages share: as-of date, period, team (any level of the tree)
 and rep.
 
-They live in st.session_state under fixed widget keys and are mirrored into the URL
-query string, so a copied link reopens the same view. The URL is read once per
-session (it wins over the defaults); after that the widgets are the source of truth.
+Their values are kept by the app (pages.components.kept) under fixed widget keys and
+mirrored into the URL query string, so a copied link reopens the same view. The URL is
+read once per session (it wins over the defaults); after that a person's choices in the
+widgets are the source of truth.
 Without a URL, each person starts on their own scope: a rep on their own figures, a
 manager on their team, everyone else on the whole company. Pages without the filters
 (Data & settings) do not draw them, and their values are kept for the next page that
@@ -19,13 +20,12 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from pages.components import data
+from pages.components import data, kept
 from pipeline import org, users
 from pipeline.periods import PERIOD_KINDS, PERIOD_NAMES
 
 KEYS = {"as_of": "filter_as_of", "period": "filter_period", "team": "filter_team"}
 KEYS["rep"] = "filter_rep"
-KEPT = "filter_values"  # the last values drawn, for runs that did not draw the widgets
 NAMES = ("as_of", "period", "team", "rep")
 DEFAULT_PERIOD = "QTD"
 ALL = 0  # the "all teams" / "all reps" choice (ids start at 1)
@@ -74,41 +74,19 @@ def own_scope(user: users.User, rep_ids: Collection[int]) -> tuple[int, int]:
 
 
 def load_from_url(user: users.User, team_ids: Collection[int], rep_ids: Collection[int]) -> None:
-    """Seed the widgets on a session's first run: the URL's values where it has valid
+    """Seed the filters on a session's first run: the URL's values where it has valid
     ones, else the person's own scope and today."""
-    if st.session_state.get("filters_loaded"):
-        return
-    st.session_state["filters_loaded"] = True
     team, rep = own_scope(user, rep_ids)
     params = st.query_params
     url_team, url_rep = parse_int(params.get("team")), parse_int(params.get("rep"))
     if url_team in team_ids or url_rep in rep_ids:  # a shared link's scope wins whole
         team = url_team if url_team in team_ids else ALL
         rep = url_rep if url_rep in rep_ids else ALL
-    st.session_state[KEYS["as_of"]] = parse_date(params.get("as_of")) or date.today()
     period = params.get("period")
-    st.session_state[KEYS["period"]] = period if period in PERIOD_KINDS else DEFAULT_PERIOD
-    st.session_state[KEYS["team"]] = team
-    st.session_state[KEYS["rep"]] = rep
-
-
-def apply_kept() -> None:
-    """Give every filter widget the value it was last left at, before it is drawn.
-
-    The kept values, not the widgets' own state, are the source of truth: a page
-    without filters drops the widgets' state, and a widget whose identity changed
-    (Streamlit ties it to the script that drew it) would come back at its first
-    option, so a quarter-to-date view could silently turn into year to date. A
-    person's change reaches the kept values first, through the widget's on_change."""
-    kept = st.session_state.get(KEPT, {})
-    for name, key in KEYS.items():
-        if name in kept:
-            st.session_state[key] = kept[name]
-
-
-def keep(name: str) -> None:
-    """on_change of the ``name`` widget: its new value is the one to keep."""
-    st.session_state.setdefault(KEPT, {})[name] = st.session_state[KEYS[name]]
+    kept.seed(KEYS["as_of"], parse_date(params.get("as_of")) or date.today())
+    kept.seed(KEYS["period"], period if period in PERIOD_KINDS else DEFAULT_PERIOD)
+    kept.seed(KEYS["team"], team)
+    kept.seed(KEYS["rep"], rep)
 
 
 def save_to_url(filters: Filters, shown: tuple[str, ...]) -> None:
@@ -130,11 +108,9 @@ def save_to_url(filters: Filters, shown: tuple[str, ...]) -> None:
             st.query_params[name] = value
 
 
-def change_team() -> None:
-    """on_change of the team box. A new team makes the chosen rep meaningless unless
-    they are in it."""
-    keep("team")
-    st.session_state.setdefault(KEPT, {})["rep"] = ALL
+def forget_rep() -> None:
+    """After a change of team: the chosen rep is meaningless unless they are in it."""
+    kept.set_value(KEYS["rep"], ALL)
 
 
 @dataclass(frozen=True)
@@ -187,22 +163,23 @@ def sidebar(user: users.User, shown: tuple[str, ...] = NAMES) -> Filters:
     filter's value: the ones not drawn keep what they were (or start as the person's
     own scope), and the URL is left alone."""
     offered = choices()
-    apply_kept()
-    load_from_url(user, offered.team_names, offered.rep_names)
-    state = st.session_state
-    if state.get(KEYS["team"]) not in (ALL, *offered.team_paths):
-        state[KEYS["team"]] = ALL
+    if not kept.seeded(KEYS["as_of"]):
+        load_from_url(user, offered.team_names, offered.rep_names)
+    boxes = {
+        "as_of": kept.widget(KEYS["as_of"], date.today),
+        "period": kept.widget(KEYS["period"], lambda: DEFAULT_PERIOD),
+        "team": kept.widget(
+            KEYS["team"], lambda: ALL, lambda t: t == ALL or t in offered.team_paths, forget_rep
+        ),
+    }
+    rep_names = offered.reps(kept.value(KEYS["team"]) or None)
+    boxes["rep"] = kept.widget(KEYS["rep"], lambda: ALL, lambda r: r == ALL or r in rep_names)
     if shown:
         with st.sidebar:
             st.header("Filters")
-            draw(shown, offered)
-    as_of, period = state[KEYS["as_of"]], state[KEYS["period"]]
-    team_id = state[KEYS["team"]] or None
-    rep_names = offered.reps(team_id)
-    if "rep" not in shown and state.get(KEYS["rep"]) not in rep_names:
-        state[KEYS["rep"]] = ALL  # drawn, it was checked before it was made
-    owner_id = state[KEYS["rep"]] or None
-    state[KEPT] = {"as_of": as_of, "period": period, "team": team_id or ALL, "rep": owner_id or ALL}
+            draw(shown, offered, boxes)
+    as_of, period = kept.value(KEYS["as_of"]), kept.value(KEYS["period"])
+    team_id, owner_id = kept.value(KEYS["team"]) or None, kept.value(KEYS["rep"]) or None
     filters = Filters(
         as_of=as_of,
         period=period,
@@ -215,16 +192,15 @@ def sidebar(user: users.User, shown: tuple[str, ...] = NAMES) -> Filters:
     return filters
 
 
-def draw(shown: tuple[str, ...], offered: Choices) -> None:
-    """The filter widgets named in ``shown``, in their usual order."""
+def draw(shown: tuple[str, ...], offered: Choices, boxes: dict[str, dict]) -> None:
+    """The filter widgets named in ``shown``, in their usual order; ``boxes`` ties each
+    to its kept value."""
     if "as_of" in shown:
         st.date_input(
             "As of",
             min_value=date(2000, 1, 1),
             max_value=date(2100, 12, 31),
-            key=KEYS["as_of"],
-            on_change=keep,
-            args=("as_of",),
+            **boxes["as_of"],
             help="Every figure is computed as the data stood at the end of this day.",
             format="YYYY-MM-DD",
         )
@@ -233,9 +209,7 @@ def draw(shown: tuple[str, ...], offered: Choices) -> None:
             "Period",
             PERIOD_KINDS,
             format_func=lambda kind: f"{kind} · {PERIOD_NAMES[kind]}",
-            key=KEYS["period"],
-            on_change=keep,
-            args=("period",),
+            **boxes["period"],
             help="The period the tables by team and rep use.",
         )
     if "team" in shown:
@@ -243,19 +217,14 @@ def draw(shown: tuple[str, ...], offered: Choices) -> None:
             "Team",
             [ALL, *offered.team_paths],
             format_func=lambda i: offered.team_paths.get(i, "All teams"),
-            key=KEYS["team"],
-            on_change=change_team,
+            **boxes["team"],
             help="Any level of the organisation: a region includes every team below it.",
         )
     if "rep" in shown:
         rep_names = offered.reps(st.session_state[KEYS["team"]] or None)
-        if st.session_state.get(KEYS["rep"]) not in rep_names:
-            st.session_state[KEYS["rep"]] = ALL
         st.selectbox(
             "Rep",
             [ALL, *rep_names],
             format_func=lambda i: rep_names.get(i, "All reps"),
-            key=KEYS["rep"],
-            on_change=keep,
-            args=("rep",),
+            **boxes["rep"],
         )
