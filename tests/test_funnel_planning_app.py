@@ -79,6 +79,27 @@ def test_a_cut_narrows_every_figure_and_stays_in_the_url(open_page, funnel_path)
     assert at.query_params["size"] == "large"
 
 
+def test_a_second_pipeline_is_chosen_by_link_and_kept_across_pages(open_page, funnel_path):
+    """With two pipelines the page offers the box: a link picks one, the choice holds
+    after a visit to another page, and the default pipeline leaves the URL."""
+    con = db.connect(funnel_path)
+    con.execute(
+        "INSERT INTO stages (id, pipeline, position, name, probability, forecast_category) "
+        "VALUES (30, 'partner', 1, 'Partner intro', 0.1, 'Pipeline')"
+    )
+    con.close()
+    at = open_page(funnel_path, FUNNEL, MIA, **QUERY, pipeline="partner")
+    assert at.selectbox(key="cut_pipeline").value == "partner"
+    assert at.query_params["pipeline"] == "partner"
+    at.switch_page("pages/overview.py").run()
+    at.switch_page(FUNNEL).run()
+    assert not at.exception
+    assert at.selectbox(key="cut_pipeline").value == "partner"
+    at.selectbox(key="cut_pipeline").select("default").run()
+    assert at.selectbox(key="cut_pipeline").value == "default"
+    assert "pipeline" not in at.query_params
+
+
 def test_loss_reasons_list_the_deals_behind_a_bar(open_page, funnel_path):
     at = tab(open_page(funnel_path, FUNNEL, MIA, **QUERY), "funnel_section", "Loss reasons")
     table = next(f.value for f in at.dataframe if "reason" in f.value.columns)

@@ -177,7 +177,7 @@ def sidebar(user: users.User, shown: tuple[str, ...] = NAMES) -> Filters:
     if shown:
         with st.sidebar:
             st.header("Filters")
-            draw(shown, offered, boxes)
+            draw(shown, offered, rep_names, boxes)
     as_of, period = kept.value(KEYS["as_of"]), kept.value(KEYS["period"])
     team_id, owner_id = kept.value(KEYS["team"]) or None, kept.value(KEYS["rep"]) or None
     filters = Filters(
@@ -192,9 +192,11 @@ def sidebar(user: users.User, shown: tuple[str, ...] = NAMES) -> Filters:
     return filters
 
 
-def draw(shown: tuple[str, ...], offered: Choices, boxes: dict[str, dict]) -> None:
-    """The filter widgets named in ``shown``, in their usual order; ``boxes`` ties each
-    to its kept value."""
+def draw(
+    shown: tuple[str, ...], offered: Choices, rep_names: dict[int, str], boxes: dict[str, dict]
+) -> None:
+    """The filter widgets named in ``shown``, in their usual order: the rep box offers
+    ``rep_names`` (the chosen team's); ``boxes`` ties each widget to its kept value."""
     if "as_of" in shown:
         st.date_input(
             "As of",
@@ -221,7 +223,6 @@ def draw(shown: tuple[str, ...], offered: Choices, boxes: dict[str, dict]) -> No
             help="Any level of the organisation: a region includes every team below it.",
         )
     if "rep" in shown:
-        rep_names = offered.reps(st.session_state[KEYS["team"]] or None)
         st.selectbox(
             "Rep",
             [ALL, *rep_names],

@@ -28,12 +28,13 @@ SHORT_FROM = Decimal(1_000_000)  # the funnel's steps show millions from here
 ALL = ""  # the boxes' "every deal" choice (a box's None would read "Choose an option")
 
 
-def from_url(key: str, name: str, options: list) -> dict:
-    """The box ``key`` kept for the session; a link's choice wins on its first look."""
+def from_url(key: str, name: str, options: list, fallback: str = ALL) -> dict:
+    """The box ``key`` kept for the session; a link's choice (``?name=``) wins on its
+    first look, else ``fallback``."""
 
     def asked() -> str:
         value = st.query_params.get(name)
-        return value if value in options else ALL
+        return value if value in options else fallback
 
     return kept.widget(key, asked, lambda value: value in options)
 
@@ -59,15 +60,9 @@ def choose_cut() -> tuple[str, funnel.Cut]:
     columns = st.columns(5 if len(pipelines) > 1 else 4)
     pipeline = pipelines[0] if pipelines else "default"
     if len(pipelines) > 1:
-
-        def asked_pipeline() -> str:
-            asked = st.query_params.get("pipeline")
-            return asked if asked in pipelines else pipeline
-
         pipeline = columns.pop(0).selectbox(
-            "Pipeline", pipelines,
-            **kept.widget(CUT_KEYS["pipeline"], asked_pipeline, lambda p: p in pipelines),
-        )  # fmt: skip
+            "Pipeline", pipelines, **from_url(CUT_KEYS["pipeline"], "pipeline", pipelines, pipeline)
+        )
         to_url("pipeline", None if pipeline == pipelines[0] else pipeline)
     chosen = {}
     for (name, values), column in zip(options.items(), columns, strict=True):
